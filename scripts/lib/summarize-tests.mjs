@@ -21,7 +21,9 @@ for (const root of roots) {
   passed += p;
   failed += f;
   skipped += s;
-  lines.push(`  ${root.padEnd(24)} ${String(p).padStart(5)} passed ${String(f).padStart(3)} failed`);
+  lines.push(
+    `  ${root.padEnd(24)} ${String(p).padStart(5)} passed ${String(f).padStart(3)} failed`,
+  );
 }
 console.log('\nTests by project:');
 console.log(lines.join('\n'));

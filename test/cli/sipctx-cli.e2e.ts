@@ -33,7 +33,15 @@ function sipctx(args: string[], stdin?: string): Promise<Run> {
 }
 
 const CRLF = '\r\n';
-const sdp = ['v=0', 'o=- 1 1 IN IP4 192.0.2.10', 's=-', 'c=IN IP4 192.0.2.10', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join(CRLF);
+const sdp = [
+  'v=0',
+  'o=- 1 1 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 4000 RTP/AVP 0',
+  '',
+].join(CRLF);
 const invite = [
   'INVITE sip:+12065551234@voice.example.com SIP/2.0',
   'Via: SIP/2.0/UDP 203.0.113.5;branch=z9hG4bK-876543',
@@ -61,7 +69,11 @@ function tempFile(name: string, content: string): string {
   return file;
 }
 
-function expectOneJsonError(run: Run, exitCode: number, codePrefix: string): Record<string, unknown> {
+function expectOneJsonError(
+  run: Run,
+  exitCode: number,
+  codePrefix: string,
+): Record<string, unknown> {
   expect(run.code).toBe(exitCode);
   const lines = run.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -84,8 +96,19 @@ describe('npx sipctx from the repository root', () => {
     const out = JSON.parse(run.stdout);
     const canonical = (out.headers as { canonical: string }[]).map((h) => h.canonical);
     expect(canonical).toEqual([
-      'Via', 'Via', 'Max-Forwards', 'From', 'To', 'Call-ID', 'CSeq', 'Diversion', 'X-Diversion',
-      'X-GA-taskName', 'Contact', 'Content-Type', 'Content-Length',
+      'Via',
+      'Via',
+      'Max-Forwards',
+      'From',
+      'To',
+      'Call-ID',
+      'CSeq',
+      'Diversion',
+      'X-Diversion',
+      'X-GA-taskName',
+      'Contact',
+      'Content-Type',
+      'Content-Length',
     ]);
     const diversion = out.headers[7];
     expect(diversion.values).toHaveLength(2);
@@ -107,7 +130,8 @@ describe('npx sipctx from the repository root', () => {
 
   it('header Diversion gives entries with the RFC parameter names, numbers as numbers', async () => {
     const run = await sipctx([
-      'header', 'Diversion',
+      'header',
+      'Diversion',
       '<sip:+15559876543@acmebank.example>;reason=unconditional;counter=2;privacy=off;brand="Acme Bank"',
       '<sip:+12065550100@pbx.example>;reason=no-answer',
     ]);
@@ -121,14 +145,23 @@ describe('npx sipctx from the repository root', () => {
   });
 
   it('header rejects a broken row with exit 2 and names the row', async () => {
-    const run = await sipctx(['header', 'Diversion', '<sip:a@example.com>;reason=x', '<sip:b@example.com;counter=1']);
+    const run = await sipctx([
+      'header',
+      'Diversion',
+      '<sip:a@example.com>;reason=x',
+      '<sip:b@example.com;counter=1',
+    ]);
     const error = expectOneJsonError(run, 2, 'SIP_');
     expect(error['row']).toBe(1);
   });
 
   it('convert maps Diversion to History-Info and back (RFC 7544)', async () => {
     const hi = await sipctx([
-      'convert', '--to', 'history-info', '--request-uri', 'sip:+12065551234@voice.example.com',
+      'convert',
+      '--to',
+      'history-info',
+      '--request-uri',
+      'sip:+12065551234@voice.example.com',
       '<sip:+15559876543@acmebank.example>;reason=unconditional',
     ]);
     expect(hi.code).toBe(0);

@@ -34,7 +34,10 @@ describe('normalizeE164', () => {
 describe('numberFromUri', () => {
   it.each([
     ['tel:+1-201-555-0123', { number: '+1-201-555-0123', global: true, source: 'tel' }],
-    ['sip:+12065551234;isub=12@gw.example.com;user=phone', { number: '+12065551234', global: true, source: 'user=phone' }],
+    [
+      'sip:+12065551234;isub=12@gw.example.com;user=phone',
+      { number: '+12065551234', global: true, source: 'user=phone' },
+    ],
     ['sip:2065551234@pbx.example.com', { number: '2065551234', global: false, source: 'user' }],
     ['sip:%2B12065551234@gw.example.com', { number: '+12065551234', global: true, source: 'user' }],
     ['sip:alice@atlanta.example.com', null],

@@ -33,13 +33,24 @@ export function normalizeE164(input: string, options: E164Options = {}): Result<
   if (stripped.startsWith('+')) digits = stripped.slice(1);
   else if (intl !== '' && stripped.startsWith(intl)) digits = stripped.slice(intl.length);
   else if (options.defaultCountryCode !== undefined) {
-    const national = trunk !== '' && stripped.startsWith(trunk) ? stripped.slice(trunk.length) : stripped;
+    const national =
+      trunk !== '' && stripped.startsWith(trunk) ? stripped.slice(trunk.length) : stripped;
     digits = options.defaultCountryCode + national;
   } else {
-    return fail('SIP_BAD_NUMBER', 'not an international number and no default country code', input, 0);
+    return fail(
+      'SIP_BAD_NUMBER',
+      'not an international number and no default country code',
+      input,
+      0,
+    );
   }
   if (!/^[0-9]{1,15}$/.test(digits) || digits.startsWith('0')) {
-    return fail('SIP_BAD_NUMBER', 'an E.164 number is 1 to 15 digits after "+", not starting with 0', input, 0);
+    return fail(
+      'SIP_BAD_NUMBER',
+      'an E.164 number is 1 to 15 digits after "+", not starting with 0',
+      input,
+      0,
+    );
   }
   return ok('+' + digits);
 }
@@ -66,6 +77,8 @@ export function numberFromUri(uri: Uri): UriNumber | null {
   if (!decoded.ok) return null;
   const number = decoded.value.split(';')[0] as string;
   if (!PHONE_LIKE.test(number)) return null;
-  const userPhone = uri.params.some((p) => p.name.toLowerCase() === 'user' && p.value?.toLowerCase() === 'phone');
+  const userPhone = uri.params.some(
+    (p) => p.name.toLowerCase() === 'user' && p.value?.toLowerCase() === 'phone',
+  );
   return { number, global: number.startsWith('+'), source: userPhone ? 'user=phone' : 'user' };
 }

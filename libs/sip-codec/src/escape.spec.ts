@@ -19,7 +19,11 @@ describe('escaping', () => {
     [escapeUriUser, '+1-206;x?y@z', '+1-206%3Bx%3Fy%40z'],
     [escapeUriParam, 'a:b/[c]&+$', 'a:b/[c]&+$'],
     [escapeUriParam, 'a;b=c', 'a%3Bb%3Dc'],
-    [escapeUriHeaderValue, '12345@host;to-tag=1;from-tag=2', '12345%40host%3Bto-tag%3D1%3Bfrom-tag%3D2'],
+    [
+      escapeUriHeaderValue,
+      '12345@host;to-tag=1;from-tag=2',
+      '12345%40host%3Bto-tag%3D1%3Bfrom-tag%3D2',
+    ],
     [escapeUriHeaderValue, 'José', 'Jos%C3%A9'],
     [escapeUriHeaderValue, 'line\r\nbreak', 'line%0D%0Abreak'],
     [escapeUriHeaderValue, '😀', '%F0%9F%98%80'],
@@ -107,7 +111,9 @@ describe('URI headers (Refer-To embedding)', () => {
 
   it('decode(with(uri, headers)) gives the headers back for any printable values', () => {
     const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,10}$/);
-    const value = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((v) => !v.includes('\u0000'));
+    const value = fc
+      .string({ unit: 'grapheme', maxLength: 30 })
+      .filter((v) => !v.includes('\u0000'));
     fc.assert(
       fc.property(fc.array(fc.record({ name, value }), { maxLength: 4 }), (headers) => {
         const r = withUriHeaders(base.value, headers);
@@ -115,7 +121,11 @@ describe('URI headers (Refer-To embedding)', () => {
         const reparsed = parseUri(r.value.raw, { strict: true });
         if (!reparsed.ok) return false;
         const back = decodeUriHeaders(reparsed.value as SipUri);
-        return back.ok && JSON.stringify(back.value) === JSON.stringify(headers) && !/[\r\n]/.test(r.value.raw);
+        return (
+          back.ok &&
+          JSON.stringify(back.value) === JSON.stringify(headers) &&
+          !/[\r\n]/.test(r.value.raw)
+        );
       }),
     );
   });

@@ -51,10 +51,17 @@ export {
   parseReferTo,
   serializeReferTo,
 } from './refer-to.ts';
-export type { EmbedWithinBudget, EmbeddedHeader, ReferTo, ReferToInput } from './refer-to.ts';
+export type { EmbedWithinBudget, ReferTo, ReferToInput } from './refer-to.ts';
 export { isCleanMsgId, parseReferredBy, serializeReferredBy } from './referred-by.ts';
 export type { ReferredBy } from './referred-by.ts';
 export { buildReplaces, isCallId, parseReplaces, serializeReplaces } from './replaces.ts';
 export type { Replaces, ReplacesInput } from './replaces.ts';
-export { buildUui, decodeHex, encodeHex, parseUui, serializeUui, serializeUuiValue } from './uui.ts';
+export {
+  buildUui,
+  decodeHex,
+  encodeHex,
+  parseUui,
+  serializeUui,
+  serializeUuiValue,
+} from './uui.ts';
 export type { UuiInput, UuiValue } from './uui.ts';

@@ -51,7 +51,12 @@ function scanDisplayName(
   if (input.charCodeAt(pos) === DQUOTE) {
     const q = scanQuotedString(input, pos);
     if (q.end < 0) {
-      return fail('SIP_BAD_DISPLAY_NAME', 'unterminated or invalid quoted display name', input, -q.end - 1);
+      return fail(
+        'SIP_BAD_DISPLAY_NAME',
+        'unterminated or invalid quoted display name',
+        input,
+        -q.end - 1,
+      );
     }
     return ok({ name: q.value, quoted: true, end: skipSws(input, q.end) });
   }
@@ -62,7 +67,13 @@ function scanDisplayName(
     let i = 0;
     while (i < text.length) {
       const e = scanToken(text, i);
-      if (e === i) return fail('SIP_BAD_DISPLAY_NAME', 'display name must be tokens or quoted', input, pos + i);
+      if (e === i)
+        return fail(
+          'SIP_BAD_DISPLAY_NAME',
+          'display name must be tokens or quoted',
+          input,
+          pos + i,
+        );
       i = skipSws(text, e);
     }
   } else {
@@ -94,7 +105,11 @@ function addrSpecEnd(input: string, pos: number): number {
  *
  * Parses one entry starting at `pos` and stops at "," or the end of the input.
  */
-export function scanNameAddr(input: string, pos: number, options?: ParseOptions): Result<NameAddrScan> {
+export function scanNameAddr(
+  input: string,
+  pos: number,
+  options?: ParseOptions,
+): Result<NameAddrScan> {
   const strict = options?.strict === true;
   const start = skipSws(input, pos);
   if (start >= input.length) return fail('SIP_BAD_NAME_ADDR', 'address expected', input, start);
@@ -118,7 +133,8 @@ export function scanNameAddr(input: string, pos: number, options?: ParseOptions)
     }
     i = close + 1;
   } else {
-    if (dn.value.name !== null) return fail('SIP_BAD_NAME_ADDR', 'expected "<" after display name', input, i);
+    if (dn.value.name !== null)
+      return fail('SIP_BAD_NAME_ADDR', 'expected "<" after display name', input, i);
     uriStart = i;
     i = addrSpecEnd(input, i);
     uriText = input.slice(uriStart, i);
@@ -177,7 +193,8 @@ export function parseNameAddrList(input: string, options?: ParseOptions): Result
 
 function renderDisplayName(name: string, quoted: boolean): Result<string> {
   const bad = findUnsafeControl(name);
-  if (bad !== -1) return fail('SIP_UNSAFE_VALUE', 'display name holds a control character', name, bad);
+  if (bad !== -1)
+    return fail('SIP_UNSAFE_VALUE', 'display name holds a control character', name, bad);
   // Unquoted only when it was unquoted and is still *(token LWS): anything else gets quoted.
   if (!quoted && name.split(' ').every((w) => isToken(w))) return ok(name);
   return ok(quoteString(name) as string);
@@ -205,6 +222,17 @@ export function serializeNameAddr(na: NameAddr): Result<string> {
 }
 
 /** Builds a NameAddr for a URI, with optional display name and params. */
-export function nameAddr(uri: Uri, displayName: string | null = null, params: readonly Param[] = []): NameAddr {
-  return { displayName, displayNameQuoted: displayName !== null, uri, angleBrackets: true, params, raw: '' };
+export function nameAddr(
+  uri: Uri,
+  displayName: string | null = null,
+  params: readonly Param[] = [],
+): NameAddr {
+  return {
+    displayName,
+    displayNameQuoted: displayName !== null,
+    uri,
+    angleBrackets: true,
+    params,
+    raw: '',
+  };
 }

@@ -61,7 +61,12 @@ function scanGenValue(
   if (c === DQUOTE) {
     const q = scanQuotedString(input, pos);
     if (q.end < 0) {
-      return fail('SIP_BAD_QUOTED_STRING', 'unterminated or invalid quoted string', input, -q.end - 1);
+      return fail(
+        'SIP_BAD_QUOTED_STRING',
+        'unterminated or invalid quoted string',
+        input,
+        -q.end - 1,
+      );
     }
     return ok({ value: q.value, quoted: true, end: q.end });
   }
@@ -171,7 +176,12 @@ export function withoutParam(params: readonly Param[], name: string): Param[] {
 }
 
 function isIpv6Reference(v: string): boolean {
-  return v.length > 2 && v[0] === '[' && v[v.length - 1] === ']' && /^[0-9A-Fa-f:.]+$/.test(v.slice(1, -1));
+  return (
+    v.length > 2 &&
+    v[0] === '[' &&
+    v[v.length - 1] === ']' &&
+    /^[0-9A-Fa-f:.]+$/.test(v.slice(1, -1))
+  );
 }
 
 /**
@@ -182,10 +192,16 @@ function isIpv6Reference(v: string): boolean {
  */
 export function serializeParam(p: Param): Result<string> {
   if (!isToken(p.name)) {
-    return fail('SIP_UNSAFE_VALUE', `parameter name ${JSON.stringify(p.name)} is not a token`, p.name, 0);
+    return fail(
+      'SIP_UNSAFE_VALUE',
+      `parameter name ${JSON.stringify(p.name)} is not a token`,
+      p.name,
+      0,
+    );
   }
   if (p.value === null) return ok(p.name);
-  if (!p.quoted && (isToken(p.value) || isIpv6Reference(p.value))) return ok(`${p.name}=${p.value}`);
+  if (!p.quoted && (isToken(p.value) || isIpv6Reference(p.value)))
+    return ok(`${p.name}=${p.value}`);
   const q = quoteString(p.value);
   if (q === null) {
     return fail(

@@ -4,15 +4,12 @@ import { nameAddr, parseNameAddr, serializeNameAddr, type NameAddr } from './nam
 import type { ParseOptions } from './options.ts';
 import type { Param } from './params.ts';
 import { parseReplaces, type Replaces } from './replaces.ts';
-import { decodeUriHeaders, withUriHeaders } from './uri-headers.ts';
+import { decodeUriHeaders, withUriHeaders, type EmbeddedUriHeader } from './uri-headers.ts';
 import { isSipUri, type SipUri, type Uri } from './uri-model.ts';
 import { parseUri } from './uri.ts';
 
 /** A header embedded in a SIP URI (`?Replaces=…&User-to-User=…`), name and value unescaped. */
-export interface EmbeddedHeader {
-  readonly name: string;
-  readonly value: string;
-}
+type EmbeddedHeader = EmbeddedUriHeader;
 
 /**
  * A Refer-To header (RFC 3515 §2.1). `embeddedHeaders`, `replaces` and `method` are read-only views

@@ -65,9 +65,13 @@ export function parseTelUri(input: string, schemeRaw: string, strict: boolean): 
   if (semi !== -1) {
     for (const part of input.slice(semi + 1).split(';')) {
       const eq = part.indexOf('=');
-      const p = eq === -1 ? { name: part, value: null } : { name: part.slice(0, eq), value: part.slice(eq + 1) };
+      const p =
+        eq === -1
+          ? { name: part, value: null }
+          : { name: part.slice(0, eq), value: part.slice(eq + 1) };
       const pb = telParamProblem(p, strict);
-      if (pb !== -1) return fail('SIP_BAD_PARAM', 'invalid tel URI parameter', input, offset + 1 + pb);
+      if (pb !== -1)
+        return fail('SIP_BAD_PARAM', 'invalid tel URI parameter', input, offset + 1 + pb);
       params.push(p);
       offset += part.length + 1;
     }

@@ -23,7 +23,8 @@ export function decodeUriHeaders(uri: SipUri): Result<EmbeddedUriHeader[]> {
     const name = unescapeUri(h.name);
     if (!name.ok) return { ok: false, error: rebase(name.error, uri.raw, offset) };
     const value = unescapeUri(h.value);
-    if (!value.ok) return { ok: false, error: rebase(value.error, uri.raw, offset + h.name.length + 1) };
+    if (!value.ok)
+      return { ok: false, error: rebase(value.error, uri.raw, offset + h.name.length + 1) };
     out.push({ name: name.value, value: value.value });
     offset += h.name.length + h.value.length + 2;
   }
@@ -39,10 +40,16 @@ export function withUriHeaders(uri: SipUri, headers: readonly EmbeddedUriHeader[
   const escaped: UriHeader[] = [];
   for (const h of headers) {
     if (!isToken(h.name)) {
-      return fail('SIP_UNSAFE_VALUE', `embedded header name ${JSON.stringify(h.name)} is not a token`, h.name, 0);
+      return fail(
+        'SIP_UNSAFE_VALUE',
+        `embedded header name ${JSON.stringify(h.name)} is not a token`,
+        h.name,
+        0,
+      );
     }
     const nul = h.value.indexOf('\u0000');
-    if (nul !== -1) return fail('SIP_UNSAFE_VALUE', 'embedded header value holds NUL', h.value, nul);
+    if (nul !== -1)
+      return fail('SIP_UNSAFE_VALUE', 'embedded header value holds NUL', h.value, nul);
     escaped.push({ name: escapeUriHeaderName(h.name), value: escapeUriHeaderValue(h.value) });
   }
   const next: SipUri = { ...uri, headers: escaped, raw: '' };

@@ -9,12 +9,30 @@ const STRICT = { strict: true };
 // RFC 3261 §19.1.3 examples, and the RFC 4475 URIs that must be accepted.
 const valid: [string, Partial<SipUri>][] = [
   ['sip:alice@atlanta.com', { user: 'alice', host: 'atlanta.com', hostType: 'domain' }],
-  ['sip:alice:secretword@atlanta.com;transport=tcp', { password: 'secretword', params: [{ name: 'transport', value: 'tcp' }] }],
-  ['sips:alice@atlanta.com?subject=project%20x&priority=urgent', { scheme: 'sips', headers: [{ name: 'subject', value: 'project%20x' }, { name: 'priority', value: 'urgent' }] }],
-  ['sip:+1-212-555-1212:1234@gateway.com;user=phone', { user: '+1-212-555-1212', password: '1234' }],
+  [
+    'sip:alice:secretword@atlanta.com;transport=tcp',
+    { password: 'secretword', params: [{ name: 'transport', value: 'tcp' }] },
+  ],
+  [
+    'sips:alice@atlanta.com?subject=project%20x&priority=urgent',
+    {
+      scheme: 'sips',
+      headers: [
+        { name: 'subject', value: 'project%20x' },
+        { name: 'priority', value: 'urgent' },
+      ],
+    },
+  ],
+  [
+    'sip:+1-212-555-1212:1234@gateway.com;user=phone',
+    { user: '+1-212-555-1212', password: '1234' },
+  ],
   ['sips:1212@gateway.com', { user: '1212' }],
   ['sip:alice@192.0.2.4', { hostType: 'ipv4', host: '192.0.2.4' }],
-  ['sip:atlanta.com;method=REGISTER?to=alice%40atlanta.com', { user: null, params: [{ name: 'method', value: 'REGISTER' }] }],
+  [
+    'sip:atlanta.com;method=REGISTER?to=alice%40atlanta.com',
+    { user: null, params: [{ name: 'method', value: 'REGISTER' }] },
+  ],
   ['sip:alice;day=tuesday@atlanta.com', { user: 'alice;day=tuesday' }],
   ['sip:[2001:db8::10]:5070', { hostType: 'ipv6', host: '[2001:db8::10]', port: 5070 }],
   ['sip:user@[::ffff:192.0.2.1];lr', { hostType: 'ipv6', params: [{ name: 'lr', value: null }] }],
@@ -22,7 +40,10 @@ const valid: [string, Partial<SipUri>][] = [
   ['sip:%61lice@atlanta.com', { user: '%61lice' }],
   [
     "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
-    { user: "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*", password: "&it+has=1,weird!*pas$wo~d_too.(doesn't-it)" },
+    {
+      user: "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*",
+      password: "&it+has=1,weird!*pas$wo~d_too.(doesn't-it)",
+    },
   ],
   ['sip:host.example.com.:0', { host: 'host.example.com.', port: 0 }],
 ];
@@ -68,20 +89,35 @@ const invalid: [string, boolean, string, number][] = [
 ];
 
 describe('parseUri: invalid URIs', () => {
-  it.each(invalid)('%j (tolerant also rejects: %s) → %s at %i', (input, alsoTolerant, code, offset) => {
-    const r = parseUri(input, STRICT);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect([r.error.code, r.error.offset, r.error.input]).toEqual([code, offset, input]);
-    expect(parseUri(input).ok).toBe(!alsoTolerant);
-  });
+  it.each(invalid)(
+    '%j (tolerant also rejects: %s) → %s at %i',
+    (input, alsoTolerant, code, offset) => {
+      const r = parseUri(input, STRICT);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect([r.error.code, r.error.offset, r.error.input]).toEqual([code, offset, input]);
+      expect(parseUri(input).ok).toBe(!alsoTolerant);
+    },
+  );
 });
 
 describe('tel and other schemes', () => {
   it.each([
     ['tel:+1-201-555-0123', { number: '+1-201-555-0123', global: true }],
-    ['tel:7042;phone-context=example.com', { number: '7042', global: false, params: [{ name: 'phone-context', value: 'example.com' }] }],
+    [
+      'tel:7042;phone-context=example.com',
+      { number: '7042', global: false, params: [{ name: 'phone-context', value: 'example.com' }] },
+    ],
     ['tel:863-1234;phone-context=+1-914-555', { global: false }],
-    ['tel:+1-212-555-1212;isub=1234;ext=99', { params: [{ name: 'isub', value: '1234' }, { name: 'ext', value: '99' }] }],
+    [
+      'tel:+1-212-555-1212;isub=1234;ext=99',
+      {
+        params: [
+          { name: 'isub', value: '1234' },
+          { name: 'ext', value: '99' },
+        ],
+      },
+    ],
     ['TEL:+4930123456', { schemeRaw: 'TEL' }],
   ] as [string, Partial<TelUri>][])('%s', (input, expected) => {
     const r = parseUri(input, STRICT);
@@ -104,14 +140,19 @@ describe('tel and other schemes', () => {
     expect(parseUri(input).ok).toBe(!alsoTolerant);
   });
 
-  it.each(['urn:service:sos', 'mailto:alice@example.com', 'http://example.com/a?b=c', 'x-custom.v2+z:opaque'])(
-    'keeps %s opaque',
-    (input) => {
-      const r = parseUri(input, STRICT);
-      expect(r.ok && r.value).toMatchObject({ body: input.slice(input.indexOf(':') + 1), raw: input });
-      if (r.ok) expect(serializeUri(r.value)).toEqual({ ok: true, value: input });
-    },
-  );
+  it.each([
+    'urn:service:sos',
+    'mailto:alice@example.com',
+    'http://example.com/a?b=c',
+    'x-custom.v2+z:opaque',
+  ])('keeps %s opaque', (input) => {
+    const r = parseUri(input, STRICT);
+    expect(r.ok && r.value).toMatchObject({
+      body: input.slice(input.indexOf(':') + 1),
+      raw: input,
+    });
+    if (r.ok) expect(serializeUri(r.value)).toEqual({ ok: true, value: input });
+  });
 });
 
 describe('serializeUri refuses what would break the URI or the header', () => {
@@ -130,9 +171,22 @@ describe('serializeUri refuses what would break the URI or the header', () => {
     [{ ...sip, schemeRaw: 'http' }, 'scheme'],
     [{ scheme: 'urn', schemeRaw: 'urn', body: 'a b', raw: '' }, 'URI body'],
     [{ scheme: 'urn', schemeRaw: 'u rn', body: 'x', raw: '' }, 'scheme'],
-    [{ scheme: 'tel', schemeRaw: 'tel', number: '+1\r\n', global: true, params: [], raw: '' }, 'telephone'],
+    [
+      { scheme: 'tel', schemeRaw: 'tel', number: '+1\r\n', global: true, params: [], raw: '' },
+      'telephone',
+    ],
     [{ scheme: 'tel', schemeRaw: 'sip', number: '+1', global: true, params: [], raw: '' }, 'tel'],
-    [{ scheme: 'tel', schemeRaw: 'tel', number: '+1', global: true, params: [{ name: 'a', value: '"' }], raw: '' }, 'tel URI parameter'],
+    [
+      {
+        scheme: 'tel',
+        schemeRaw: 'tel',
+        number: '+1',
+        global: true,
+        params: [{ name: 'a', value: '"' }],
+        raw: '',
+      },
+      'tel URI parameter',
+    ],
   ] as const)('%#: %s', (uri, what) => {
     const r = serializeUri(uri as never);
     expect(r.ok).toBe(false);
@@ -143,7 +197,14 @@ describe('serializeUri refuses what would break the URI or the header', () => {
   });
 
   it('renders edited parts, not the stale raw text', () => {
-    expect(serializeUri({ ...sip, user: 'bob', port: 5061, params: [{ name: 'transport', value: 'tls' }] })).toEqual({
+    expect(
+      serializeUri({
+        ...sip,
+        user: 'bob',
+        port: 5061,
+        params: [{ name: 'transport', value: 'tls' }],
+      }),
+    ).toEqual({
       ok: true,
       value: 'sip:bob@atlanta.com:5061;transport=tls',
     });
@@ -170,15 +231,22 @@ describe('IPv6 references', () => {
 describe('properties', () => {
   it('never throws and round-trips whatever it accepts', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => 'sip:' + s), fc.string().map((s) => 'tel:' + s)), (s) => {
-        for (const strict of [true, false]) {
-          const r = parseUri(s, { strict });
-          if (!r.ok) continue;
-          const back = serializeUri(r.value);
-          if (!back.ok || back.value !== s) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => 'sip:' + s),
+          fc.string().map((s) => 'tel:' + s),
+        ),
+        (s) => {
+          for (const strict of [true, false]) {
+            const r = parseUri(s, { strict });
+            if (!r.ok) continue;
+            const back = serializeUri(r.value);
+            if (!back.ok || back.value !== s) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -190,7 +258,13 @@ describe('properties', () => {
         user: fc.option(fc.stringMatching(/^[A-Za-z0-9+._~-]{1,10}$/), { nil: null }),
         host: fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => ls.join('.')),
         port: fc.option(fc.integer({ min: 0, max: 65535 }), { nil: null }),
-        params: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.option(fc.stringMatching(/^[a-z0-9]{1,6}$/), { nil: null })), { maxLength: 3 }),
+        params: fc.array(
+          fc.tuple(
+            fc.stringMatching(/^[a-z]{1,6}$/),
+            fc.option(fc.stringMatching(/^[a-z0-9]{1,6}$/), { nil: null }),
+          ),
+          { maxLength: 3 },
+        ),
       })
       .map(
         (u) =>
@@ -200,7 +274,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(uri, (s) => {
         const r = parseUri(s, STRICT);
-        return r.ok && serializeUri(r.value).ok && (serializeUri(r.value) as { value: string }).value === s;
+        return (
+          r.ok &&
+          serializeUri(r.value).ok &&
+          (serializeUri(r.value) as { value: string }).value === s
+        );
       }),
     );
   });

@@ -77,11 +77,18 @@ export function parseUri(input: string, options?: ParseOptions): Result<Uri> {
  * absoluteURI = scheme ":" ( hier-part / opaque-part )   (RFC 3261 §25.1, RFC 3986 §3)
  * Kept opaque: only checked for characters that could break the header around it.
  */
-function parseOpaqueUri(input: string, scheme: string, schemeRaw: string, strict: boolean): Result<OpaqueUri> {
+function parseOpaqueUri(
+  input: string,
+  scheme: string,
+  schemeRaw: string,
+  strict: boolean,
+): Result<OpaqueUri> {
   const body = input.slice(schemeRaw.length + 1);
-  if (strict && body.length === 0) return fail('SIP_BAD_URI', 'empty URI after scheme', input, input.length);
+  if (strict && body.length === 0)
+    return fail('SIP_BAD_URI', 'empty URI after scheme', input, input.length);
   const bad = findLooseInvalid(body, '');
-  if (bad !== -1) return fail('SIP_BAD_URI', 'invalid character in URI', input, schemeRaw.length + 1 + bad);
+  if (bad !== -1)
+    return fail('SIP_BAD_URI', 'invalid character in URI', input, schemeRaw.length + 1 + bad);
   return ok({ scheme, schemeRaw, body, raw: input });
 }
 
@@ -92,7 +99,12 @@ function parseOpaqueUri(input: string, scheme: string, schemeRaw: string, strict
  *
  * The userinfo ends at the first "@": "@" is not allowed unescaped anywhere else in the URI.
  */
-function parseSipUri(input: string, scheme: 'sip' | 'sips', schemeRaw: string, strict: boolean): Result<SipUri> {
+function parseSipUri(
+  input: string,
+  scheme: 'sip' | 'sips',
+  schemeRaw: string,
+  strict: boolean,
+): Result<SipUri> {
   const start = schemeRaw.length + 1;
   let user: string | null = null;
   let password: string | null = null;
@@ -105,10 +117,12 @@ function parseSipUri(input: string, scheme: 'sip' | 'sips', schemeRaw: string, s
     password = pc === -1 ? null : userinfo.slice(pc + 1);
     if (user.length === 0 && strict) return fail('SIP_BAD_USER', 'empty user part', input, start);
     const badUser = checkComponent(user, USER_GRAMMAR, ':@', strict);
-    if (badUser !== -1) return fail('SIP_BAD_USER', 'invalid character in user part', input, start + badUser);
+    if (badUser !== -1)
+      return fail('SIP_BAD_USER', 'invalid character in user part', input, start + badUser);
     if (password !== null) {
       const badPw = checkComponent(password, PASSWORD_CHARS, '@', strict);
-      if (badPw !== -1) return fail('SIP_BAD_USER', 'invalid character in password', input, start + pc + 1 + badPw);
+      if (badPw !== -1)
+        return fail('SIP_BAD_USER', 'invalid character in password', input, start + pc + 1 + badPw);
     }
     i = at + 1;
   }
@@ -151,7 +165,18 @@ function parseSipUri(input: string, scheme: 'sip' | 'sips', schemeRaw: string, s
     i = input.length;
   }
   if (i !== input.length) return fail('SIP_BAD_URI', 'unexpected character in URI', input, i);
-  return ok({ scheme, schemeRaw, user, password, host: hostText, hostType, port, params, headers, raw: input });
+  return ok({
+    scheme,
+    schemeRaw,
+    user,
+    password,
+    host: hostText,
+    hostType,
+    port,
+    params,
+    headers,
+    raw: input,
+  });
 }
 
 function splitPair(s: string): UriParam {
@@ -195,7 +220,8 @@ export function serializeUri(uri: Uri): Result<string> {
     const o = uri as OpaqueUri;
     const bad = findLooseInvalid(o.body, '');
     if (bad !== -1) return unsafe('URI body', o.body, bad);
-    if (schemeEnd(o.schemeRaw + ':') !== o.schemeRaw.length) return unsafe('scheme', o.schemeRaw, 0);
+    if (schemeEnd(o.schemeRaw + ':') !== o.schemeRaw.length)
+      return unsafe('scheme', o.schemeRaw, 0);
     return ok(`${o.schemeRaw}:${o.body}`);
   }
   const u = uri as SipUri;
@@ -215,7 +241,8 @@ export function serializeUri(uri: Uri): Result<string> {
   if (!isValidHost(u.host)) return unsafe('host', u.host, 0);
   out += u.host;
   if (u.port !== null) {
-    if (!Number.isInteger(u.port) || u.port < 0 || u.port > 65535) return unsafe('port', String(u.port), 0);
+    if (!Number.isInteger(u.port) || u.port < 0 || u.port > 65535)
+      return unsafe('port', String(u.port), 0);
     out += ':' + u.port;
   }
   for (const p of u.params) {
