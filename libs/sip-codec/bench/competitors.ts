@@ -14,6 +14,8 @@ export interface BenchParser {
   readonly timed: boolean;
   /** False for variants whose acceptance is another row's (same parser, other input form). */
   readonly scored: boolean;
+  /** Ours only: which manifest expectation (strictExpect / tolerantExpect) applies. */
+  readonly mode?: 'strict' | 'tolerant';
   /** Throughput run: parses the decoded text (or bytes, for a bytes variant); undefined = reject. */
   readonly parse: (message: BenchMessage) => unknown;
   /** Correctness run: true when the parser accepts the message as it arrives on the wire. */
@@ -116,7 +118,10 @@ export const competitors: readonly BenchParser[] = [
     timed: true,
     scored: true,
     parse: (m) => new drachtio.SipMessage(m.text),
-    accepts: (m) => new drachtio.SipMessage(m.buffer.toString('utf8')) !== undefined,
+    accepts: (m) => {
+      new drachtio.SipMessage(m.buffer.toString('utf8'));
+      return true;
+    },
     rows: drachtioRows,
   },
   {

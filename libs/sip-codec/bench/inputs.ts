@@ -40,10 +40,11 @@ function readMessage(relative: string): BenchMessage {
 }
 
 /**
- * The carrier INVITE: the first test-data/carrier/invite-*.sip that carries a Diversion header
- * (written by the test-data helper), else this folder's own fixture.
+ * The carrier INVITEs: every test-data/carrier/invite-*.sip that carries a Diversion header
+ * (written with the test data, in the style of the vendor pages) and this folder's own fixture.
  */
-export function loadCarrierInvite(): BenchMessage {
+export function loadCarrierInvites(): BenchMessage[] {
+  const found: BenchMessage[] = [];
   const dir = join(LIB_DIR, 'test-data', 'carrier');
   if (existsSync(dir)) {
     const names = readdirSync(dir)
@@ -51,10 +52,10 @@ export function loadCarrierInvite(): BenchMessage {
       .sort();
     for (const name of names) {
       const message = readMessage(join('test-data', 'carrier', name));
-      if (/\r\nDiversion:/i.test(message.text)) return message;
+      if (/\r\nDiversion:/i.test(message.text)) found.push(message);
     }
   }
-  return readMessage(join('bench', 'fixtures', 'carrier-invite.sip'));
+  return [...found, readMessage(join('bench', 'fixtures', 'carrier-invite.sip'))];
 }
 
 interface ManifestEntry {

@@ -1,9 +1,11 @@
 /**
  * Throughput with interleaved rounds: every round gives each parser one fixed time slice, in a
- * rotated order, so slow drift of a noisy machine (other processes, turbo, GC) spreads over all
+ * shuffled order, so slow drift of a noisy machine (other processes, turbo, GC) spreads over all
  * parsers instead of landing on whichever ran last. The figure per parser is the median of its
  * rounds.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { BenchParser } from './competitors.ts';
 import type { BenchMessage } from './inputs.ts';
 
@@ -59,7 +61,27 @@ function slice(parser: BenchParser, messages: readonly BenchMessage[], ms: numbe
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = sorted[mid] ?? NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? NaN) + upper) / 2;
+}
+
+/**
+ * A full collection between slices, so no parser pays for the garbage of the one before it
+ * (sip.js leaves plenty). `--expose-gc` is switched on at run time: the npm script stays plain.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** A fresh order for every round (seeded, so runs are comparable): no parser always follows the same one. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed * 2654435761 + 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 export function measure(
@@ -70,16 +92,15 @@ export function measure(
   for (const parser of parsers) {
     for (let w = 0; w < config.warmupSlices; w++) slice(parser, messages, config.sliceMs);
   }
-  const samples = new Map<string, number[]>(parsers.map((p) => [p.name, []]));
+  const samples = new Map<BenchParser, number[]>(parsers.map((p) => [p, []]));
   for (let round = 0; round < config.rounds; round++) {
-    for (let k = 0; k < parsers.length; k++) {
-      const parser = parsers[(round + k) % parsers.length]!;
-      samples.get(parser.name)!.push(slice(parser, messages, config.sliceMs));
+    for (const parser of shuffled(parsers, round + 1)) {
+      collectGarbage();
+      samples.get(parser)?.push(slice(parser, messages, config.sliceMs));
     }
   }
   const timings = new Map<string, Timing>();
-  for (const parser of parsers) {
-    const rates = samples.get(parser.name)!;
+  for (const [parser, rates] of samples) {
     timings.set(parser.name, {
       median: median(rates),
       min: Math.min(...rates),

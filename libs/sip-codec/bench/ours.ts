@@ -47,7 +47,8 @@ function variant(
   parse: BenchParser['parse'],
   accepts: BenchParser['accepts'],
 ): BenchParser {
-  return { name, ours: true, timed: true, scored, parse, accepts, rows: oursRows };
+  const mode = name.includes('strict') ? 'strict' : 'tolerant';
+  return { name, ours: true, timed: true, scored, mode, parse, accepts, rows: oursRows };
 }
 
 /** Structures the headers named in STRUCTURED_HEADERS with the functions that exist. */
@@ -66,12 +67,28 @@ function structurer(functions: Map<string, HeaderParser>) {
 export async function loadOurs(): Promise<OursLoad> {
   const notes: string[] = [];
   if (!existsSync(join(import.meta.dirname, '..', 'src', 'message.ts'))) {
-    return { parsers: [], notes: ['ours: src/message.ts does not exist yet, our rows are skipped'] };
+    return {
+      parsers: [],
+      notes: ['ours: src/message.ts does not exist yet, our rows are skipped'],
+    };
   }
-  const { parseMessage } = (await import('../src/message.ts')) as unknown as {
-    parseMessage: ParseMessage;
-  };
-  const codec = (await import('../src/index.ts')) as unknown as Record<string, unknown>;
+  let parseMessage: ParseMessage;
+  try {
+    ({ parseMessage } = (await import('../src/message.ts')) as unknown as {
+      parseMessage: ParseMessage;
+    });
+  } catch (error) {
+    return {
+      parsers: [],
+      notes: [`ours: src/message.ts does not load (${String(error)}), skipped`],
+    };
+  }
+  let codec: Record<string, unknown> = {};
+  try {
+    codec = (await import('../src/index.ts')) as unknown as Record<string, unknown>;
+  } catch (error) {
+    notes.push(`ours + structured: src/index.ts does not load (${String(error)})`);
+  }
   const functions = new Map<string, HeaderParser>();
   for (const fnName of new Set(Object.values(STRUCTURED_HEADERS))) {
     const fn = codec[fnName];

@@ -40,6 +40,21 @@ describe('numberFromUri', () => {
     ],
     ['sip:2065551234@pbx.example.com', { number: '2065551234', global: false, source: 'user' }],
     ['sip:%2B12065551234@gw.example.com', { number: '+12065551234', global: true, source: 'user' }],
+    [
+      'sip:*67;phone-context=example.com@pbx.example.com;user=phone',
+      { number: '*67', global: false, source: 'user=phone' },
+    ],
+    [
+      'sip:+1-212-555-1212:1234@gateway.com;user=phone',
+      { number: '+1-212-555-1212', global: true, source: 'user=phone' },
+    ],
+    [
+      'sip:+1-212-555-1212;ext=99@gw.example.com',
+      { number: '+1-212-555-1212', global: true, source: 'user' },
+    ],
+    ['sip:alice@atlanta.example.com;user=phone', null],
+    ['sip:cafe@atlanta.example.com', null],
+    ['sip:*67@pbx.example.com', null],
     ['sip:alice@atlanta.example.com', null],
     ['sip:atlanta.example.com', null],
     ['sip:%zz@atlanta.example.com', null],

@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from './errors.ts';
 import { unescapeUri } from './escape.ts';
+import { isTelNumber } from './tel-uri.ts';
 import { isSipUri, isTelUri, type Uri } from './uri-model.ts';
 
 /**
@@ -76,9 +77,13 @@ export function numberFromUri(uri: Uri): UriNumber | null {
   const decoded = unescapeUri(uri.user);
   if (!decoded.ok) return null;
   const number = decoded.value.split(';')[0] as string;
-  if (!PHONE_LIKE.test(number)) return null;
+  const global = number.startsWith('+');
   const userPhone = uri.params.some(
     (p) => p.name.toLowerCase() === 'user' && p.value?.toLowerCase() === 'phone',
   );
-  return { number, global: number.startsWith('+'), source: userPhone ? 'user=phone' : 'user' };
+  // With user=phone the user part is a telephone-subscriber: local numbers may hold "*", "#" and
+  // hex digits (`*67`). Without it, only digits and visual separators count as a number, so that
+  // user names such as `cafe` or `bob` are not taken for one.
+  if (userPhone) return isTelNumber(number) ? { number, global, source: 'user=phone' } : null;
+  return PHONE_LIKE.test(number) ? { number, global, source: 'user' } : null;
 }

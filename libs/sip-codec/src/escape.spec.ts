@@ -6,12 +6,10 @@ import {
   escapeUriParam,
   escapeUriUser,
   findInvalidEscaped,
+  findLoneSurrogate,
   HEADER_CHARS,
   unescapeUri,
 } from './escape.ts';
-import { decodeUriHeaders, withUriHeaders } from './uri-headers.ts';
-import { parseUri } from './uri.ts';
-import type { SipUri } from './uri-model.ts';
 
 describe('escaping', () => {
   it.each([
@@ -51,6 +49,22 @@ describe('escaping', () => {
     expect(!r.ok && [r.error.code, r.error.offset]).toEqual([code, offset]);
   });
 
+  it.each([
+    ['ok', -1],
+    ['😀', -1],
+    ['a\uD800', 1],
+    ['\uDC00a', 0],
+    ['\uD800a', 0],
+    ['😀\uD83D', 2],
+  ])('findLoneSurrogate(%j) → %i', (input, expected) => {
+    expect(findLoneSurrogate(input)).toBe(expected);
+  });
+
+  it('escapes a lone surrogate as U+FFFD, never as a broken byte sequence', () => {
+    expect(escapeUriHeaderValue('a\uD800b')).toBe('a%EF%BF%BDb');
+    expect(escapeUriHeaderValue('\uDC00')).toBe('%EF%BF%BD');
+  });
+
   it('finds characters outside a component grammar', () => {
     expect(findInvalidEscaped('a%20b', HEADER_CHARS)).toBe(-1);
     expect(findInvalidEscaped('a%2', HEADER_CHARS)).toBe(1);
@@ -64,68 +78,6 @@ describe('escaping', () => {
         const e = escapeUriHeaderValue(s);
         const back = unescapeUri(e);
         return !/[\r\n \0"<>]/.test(e) && back.ok && back.value === s;
-      }),
-    );
-  });
-});
-
-describe('URI headers (Refer-To embedding)', () => {
-  const base = parseUri('sip:bob@biloxi.example.com;transport=tcp') as { ok: true; value: SipUri };
-
-  it('embeds and decodes a Replaces header (RFC 3891 §6.1 style)', () => {
-    const r = withUriHeaders(base.value, [
-      { name: 'Replaces', value: '425928@bobster.example.org;to-tag=7743;from-tag=6472' },
-      { name: 'Subject', value: 'Transfer "now" & later' },
-    ]);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.value.raw).toBe(
-      'sip:bob@biloxi.example.com;transport=tcp?Replaces=425928%40bobster.example.org%3Bto-tag%3D7743%3Bfrom-tag%3D6472&Subject=Transfer%20%22now%22%20%26%20later',
-    );
-    const reparsed = parseUri(r.value.raw, { strict: true });
-    expect(reparsed.ok).toBe(true);
-    expect(decodeUriHeaders(reparsed.ok ? (reparsed.value as SipUri) : base.value)).toEqual({
-      ok: true,
-      value: [
-        { name: 'Replaces', value: '425928@bobster.example.org;to-tag=7743;from-tag=6472' },
-        { name: 'Subject', value: 'Transfer "now" & later' },
-      ],
-    });
-  });
-
-  it.each([
-    [[{ name: 'Bad Name', value: 'x' }], 'not a token'],
-    [[{ name: 'X-A', value: 'nul\u0000' }], 'NUL'],
-  ])('refuses %j', (headers, message) => {
-    const r = withUriHeaders(base.value, headers);
-    expect(!r.ok && r.error.message).toContain(message);
-  });
-
-  it('reports a bad escape in an embedded header with its offset in the URI', () => {
-    const uri = parseUri('sip:a@b?X=ok&Y=%zz') as { ok: true; value: SipUri };
-    const r = decodeUriHeaders(uri.value);
-    expect(!r.ok && [r.error.code, r.error.offset]).toEqual(['SIP_BAD_ESCAPE', 15]);
-    const named = parseUri('sip:a@b?X%C3=1') as { ok: true; value: SipUri };
-    expect(decodeUriHeaders(named.value).ok).toBe(false);
-  });
-
-  it('decode(with(uri, headers)) gives the headers back for any printable values', () => {
-    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,10}$/);
-    const value = fc
-      .string({ unit: 'grapheme', maxLength: 30 })
-      .filter((v) => !v.includes('\u0000'));
-    fc.assert(
-      fc.property(fc.array(fc.record({ name, value }), { maxLength: 4 }), (headers) => {
-        const r = withUriHeaders(base.value, headers);
-        if (!r.ok) return false;
-        const reparsed = parseUri(r.value.raw, { strict: true });
-        if (!reparsed.ok) return false;
-        const back = decodeUriHeaders(reparsed.value as SipUri);
-        return (
-          back.ok &&
-          JSON.stringify(back.value) === JSON.stringify(headers) &&
-          !/[\r\n]/.test(r.value.raw)
-        );
       }),
     );
   });

@@ -45,8 +45,9 @@ export function escapeWith(s: string, allowed: Uint8Array): string {
     const c = s.charCodeAt(i);
     if (c < 128 && allowed[c] === 1) continue;
     out += s.slice(runStart, i);
-    // A surrogate pair is one code point: encode both halves together.
-    const wide = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+    // A surrogate pair is one code point: encode both halves together. A lone surrogate is not
+    // Unicode and comes out as U+FFFD (%EF%BF%BD); check with findLoneSurrogate to refuse instead.
+    const wide = c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1)) ? 2 : 1;
     for (const b of encoder.encode(s.slice(i, i + wide))) out += '%' + HEX[b >> 4] + HEX[b & 15];
     i += wide - 1;
     runStart = i + 1;
@@ -114,6 +115,21 @@ export function findInvalidEscaped(s: string, allowed: Uint8Array): number {
       continue;
     }
     if (c >= 128 || allowed[c] !== 1) return i;
+  }
+  return -1;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Index of the first UTF-16 surrogate that is not half of a pair, or -1. */
+export function findLoneSurrogate(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || !isLowSurrogate(s.charCodeAt(i + 1))) return i;
+    i++;
   }
   return -1;
 }

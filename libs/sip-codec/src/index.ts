@@ -26,6 +26,7 @@ export {
   escapeUriHeaderValue,
   escapeUriParam,
   escapeUriUser,
+  findLoneSurrogate,
   unescapeUri,
 } from './escape.ts';
 export { decodeUriHeaders, withUriHeaders } from './uri-headers.ts';
@@ -65,3 +66,69 @@ export {
   serializeUuiValue,
 } from './uui.ts';
 export type { UuiInput, UuiValue } from './uui.ts';
+
+// messages: header table, message parser, header access, strict checks
+export { canonicalHeaderName, HEADER_TABLE, isListHeader, lookupHeader } from './header-table.ts';
+export type { HeaderCodec, HeaderSpec } from './header-table.ts';
+export { parseMessage } from './message.ts';
+export type { MessageParseOptions } from './message.ts';
+export { getHeader, getHeaders, headerValues } from './header-access.ts';
+export { checkHeaderCounts } from './message-checks.ts';
+export { findEmptyListElement, splitList } from './split-list.ts';
+
+// Diversion (RFC 5806), History-Info (RFC 7044) and their mapping (RFC 7544)
+export {
+  buildDiversionEntry,
+  DIVERSION_REASONS,
+  diversionEntryView,
+  isSafeExtensionName,
+  parseDiversion,
+  serializeDiversion,
+  serializeDiversionEntry,
+  serializeDiversionRows,
+} from './diversion.ts';
+export type { DiversionEntry, DiversionEntryView, DiversionInput } from './diversion.ts';
+export {
+  addDiversionEntry,
+  capDiversionChain,
+  diversionCount,
+  diversionLimit,
+} from './diversion-chain.ts';
+export type { AddDiversionOptions, CappedChain } from './diversion-chain.ts';
+export {
+  historyInfoEntryView,
+  nextHistoryInfoIndex,
+  parseHistoryInfo,
+  parseIndex,
+  serializeHistoryInfo,
+  serializeHistoryInfoEntry,
+  validateHistoryInfoIndices,
+} from './history-info.ts';
+export type { HistoryInfoEntry, HistoryInfoEntryView } from './history-info.ts';
+export {
+  CAUSE_TO_REASON,
+  causeToReason,
+  diversionToHistoryInfo,
+  historyInfoRowsToDiversion,
+  historyInfoToDiversion,
+  REASON_TO_CAUSE,
+  reasonToCause,
+} from './rfc7544.ts';
+
+// writing headers safely, byte accounting and budgets
+export {
+  serializeHeaderBlock,
+  serializeHeaderLine,
+  validateHeaderName,
+  validateHeaderValue,
+} from './header-line.ts';
+export type { HeaderField } from './header-line.ts';
+export { headerLineBytes, utf8Length } from './bytes.ts';
+export {
+  fitEntries,
+  fitHeaderValue,
+  fitParams,
+  truncateUriEscaped,
+  truncateUtf8,
+} from './truncate.ts';
+export type { Dropped, EntriesFit, ParamsFit, TextCut } from './truncate.ts';

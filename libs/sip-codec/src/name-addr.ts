@@ -40,8 +40,9 @@ export interface NameAddrScan {
 /**
  * display-name = *(token LWS) / quoted-string       (RFC 3261 §25.1)
  *
- * Tolerant mode also accepts an unquoted display name made of anything but "<", `"` and control
- * characters (`José Núñez <sip:…>`, `Smith, J. <sip:…>` is NOT accepted since "," splits lists).
+ * Tolerant mode also accepts an unquoted display name made of anything but "<", `"`, ",", ";" and
+ * control characters (`José Núñez <sip:…>`; `Smith, J. <sip:…>` is NOT accepted since "," splits
+ * lists, RFC 4475 §3.1.2.16 baddn).
  */
 function scanDisplayName(
   input: string,
@@ -60,8 +61,16 @@ function scanDisplayName(
     }
     return ok({ name: q.value, quoted: true, end: skipSws(input, q.end) });
   }
-  const lt = input.indexOf('<', pos);
-  if (lt === -1) return ok({ name: null, quoted: false, end: pos });
+  // An unquoted display name ends at "<". Reaching "," (the next list entry), '"' (a quoted
+  // parameter value) or the end first means this entry is a bare addr-spec. Bounding the scan this
+  // way also keeps a long list of addr-specs linear.
+  let lt = pos;
+  while (lt < input.length) {
+    const c = input.charCodeAt(lt);
+    if (c === 0x3c || c === 0x2c || c === DQUOTE) break;
+    lt++;
+  }
+  if (input.charCodeAt(lt) !== 0x3c) return ok({ name: null, quoted: false, end: pos });
   const text = input.slice(pos, lt);
   if (strict) {
     let i = 0;
@@ -79,12 +88,18 @@ function scanDisplayName(
   } else {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === DQUOTE || c === 0x2c || c === 0x3b || (c < 0x20 && c !== 0x09) || c === 0x7f) {
+      const folded = skipSws(text, i);
+      if (folded > i) {
+        i = folded - 1; // whitespace, a line fold included
+        continue;
+      }
+      if (c === 0x3b || c < 0x20 || c === 0x7f) {
         return fail('SIP_BAD_DISPLAY_NAME', 'unexpected character in display name', input, pos + i);
       }
     }
   }
-  const trimmed = text.trim();
+  // A line fold left inside the name (`Alice\r\n Smith`) is linear whitespace: keep the space only.
+  const trimmed = text.replace(/\r?\n(?=[ \t])/g, '').trim();
   return ok({ name: trimmed === '' ? null : trimmed, quoted: false, end: lt });
 }
 
@@ -211,7 +226,8 @@ export function serializeNameAddr(na: NameAddr): Result<string> {
   const params = serializeParams(na.params);
   if (!params.ok) return params;
   let head = '';
-  if (na.displayName !== null && na.displayName !== '') {
+  // An empty display name is written only when it was quoted (`"" <sip:…>`), as it was read.
+  if (na.displayName !== null && (na.displayName !== '' || na.displayNameQuoted)) {
     const dn = renderDisplayName(na.displayName, na.displayNameQuoted);
     if (!dn.ok) return dn;
     head = dn.value + ' ';

@@ -94,8 +94,7 @@ describe('parseParams edge cases', () => {
         fc.array(fc.record({ name, value, quoted: fc.boolean() }), { maxLength: 5 }),
         (ps) => {
           const s = serializeParams(ps);
-          if (!s.ok)
-            return ps.some((p) => p.value !== null && findUnsafeControl(p.value) !== -1);
+          if (!s.ok) return ps.some((p) => p.value !== null && findUnsafeControl(p.value) !== -1);
           if (/[\r\n\0]/.test(s.value)) return false;
           const back = parseParams(s.value, { strict: true });
           return (

@@ -25,6 +25,11 @@ function numberProblem(n: string, global: boolean): number {
   return digits === 0 ? n.length : -1;
 }
 
+/** True when `n` is a telephone-subscriber's number, global (`+1-206…`) or local (`*67`, `7042`). */
+export function isTelNumber(n: string): boolean {
+  return numberProblem(n, n.startsWith('+')) === -1;
+}
+
 /** pname = 1*( alphanum / "-" ); pvalue = 1*paramchar   (RFC 3966 §3) */
 function telParamProblem(p: UriParam, strict: boolean): number {
   if (p.name.length === 0) return 0;

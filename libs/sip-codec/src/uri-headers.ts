@@ -1,5 +1,10 @@
 import { isToken } from './chars.ts';
-import { escapeUriHeaderName, escapeUriHeaderValue, unescapeUri } from './escape.ts';
+import {
+  escapeUriHeaderName,
+  escapeUriHeaderValue,
+  findLoneSurrogate,
+  unescapeUri,
+} from './escape.ts';
 import { fail, ok, rebase, type Result } from './errors.ts';
 import type { SipUri, UriHeader } from './uri-model.ts';
 import { serializeUri } from './uri.ts';
@@ -18,13 +23,18 @@ export interface EmbeddedUriHeader {
  */
 export function decodeUriHeaders(uri: SipUri): Result<EmbeddedUriHeader[]> {
   const out: EmbeddedUriHeader[] = [];
-  let offset = uri.raw.indexOf('?') + 1;
+  // Errors point into `raw` when it still ends with these headers (a parsed URI), else into the
+  // `?headers` text itself (an edited URI whose raw is stale). A user part may hold "?" too, so
+  // the headers' start is counted from the end.
+  const text = '?' + uri.headers.map((h) => `${h.name}=${h.value}`).join('&');
+  const input = uri.raw.endsWith(text) ? uri.raw : text;
+  let offset = input.length - text.length + 1;
   for (const h of uri.headers) {
     const name = unescapeUri(h.name);
-    if (!name.ok) return { ok: false, error: rebase(name.error, uri.raw, offset) };
+    if (!name.ok) return { ok: false, error: rebase(name.error, input, offset) };
     const value = unescapeUri(h.value);
     if (!value.ok)
-      return { ok: false, error: rebase(value.error, uri.raw, offset + h.name.length + 1) };
+      return { ok: false, error: rebase(value.error, input, offset + h.name.length + 1) };
     out.push({ name: name.value, value: value.value });
     offset += h.name.length + h.value.length + 2;
   }
@@ -50,6 +60,16 @@ export function withUriHeaders(uri: SipUri, headers: readonly EmbeddedUriHeader[
     const nul = h.value.indexOf('\u0000');
     if (nul !== -1)
       return fail('SIP_UNSAFE_VALUE', 'embedded header value holds NUL', h.value, nul);
+    const lone = findLoneSurrogate(h.value);
+    if (lone !== -1) {
+      // UTF-8 cannot encode half a surrogate pair: escaping would silently turn it into U+FFFD.
+      return fail(
+        'SIP_UNSAFE_VALUE',
+        'embedded header value holds a lone surrogate',
+        h.value,
+        lone,
+      );
+    }
     escaped.push({ name: escapeUriHeaderName(h.name), value: escapeUriHeaderValue(h.value) });
   }
   const next: SipUri = { ...uri, headers: escaped, raw: '' };

@@ -84,6 +84,7 @@ function parseOpaqueUri(
   strict: boolean,
 ): Result<OpaqueUri> {
   const body = input.slice(schemeRaw.length + 1);
+  // Tolerant mode keeps an empty body (`urn:`) as written; RFC 3986 needs at least a path.
   if (strict && body.length === 0)
     return fail('SIP_BAD_URI', 'empty URI after scheme', input, input.length);
   const bad = findLooseInvalid(body, '');
@@ -115,6 +116,8 @@ function parseSipUri(
     const pc = userinfo.indexOf(':');
     user = pc === -1 ? userinfo : userinfo.slice(0, pc);
     password = pc === -1 ? null : userinfo.slice(pc + 1);
+    // user = 1*( unreserved / escaped / user-unreserved ): tolerant mode accepts an empty user
+    // (`sip:@host`), which some gateways send for anonymous calls.
     if (user.length === 0 && strict) return fail('SIP_BAD_USER', 'empty user part', input, start);
     const badUser = checkComponent(user, USER_GRAMMAR, ':@', strict);
     if (badUser !== -1)
@@ -130,6 +133,9 @@ function parseSipUri(
   if (!host.ok) return host;
   const { value: hostText, type: hostType } = host.value;
   i = host.value.end;
+  // port = 1*DIGIT, 0 to 65535. The one normalisation of this parser: a port written with leading
+  // zeros (`:05060`) is kept as a number and serialized without them. More than five digits is
+  // refused even when the value would fit.
   let port: number | null = null;
   if (input.charCodeAt(i) === 0x3a) {
     let j = i + 1;
@@ -159,7 +165,7 @@ function parseSipUri(
       const h = splitPair(part);
       const bad = headerProblem(h, strict);
       if (bad !== -1) return fail('SIP_BAD_URI', 'invalid URI header', input, offset + bad);
-      headers.push({ name: h.name, value: h.value ?? '' });
+      headers.push({ name: h.name, value: h.value as string }); // non-null: checked above
       offset += part.length + 1;
     }
     i = input.length;
@@ -187,11 +193,14 @@ function splitPair(s: string): UriParam {
 /** uri-parameter: pname [ "=" pvalue ], pname = pvalue = 1*paramchar. Offset of a problem, or -1. */
 function paramProblem(p: UriParam, strict: boolean): number {
   if (p.name.length === 0) return 0;
-  const badName = checkComponent(p.name, PARAM_CHARS, ';?=', strict);
+  // "@" is refused in tolerant mode too: after the userinfo it can only be a typo, and written
+  // into a URI without userinfo it would be read back as the end of a user part.
+  const badName = checkComponent(p.name, PARAM_CHARS, ';?=@', strict);
   if (badName !== -1) return badName;
   if (p.value === null) return -1;
+  // pvalue = 1*paramchar: tolerant mode accepts an empty value (`;maddr=`), as sloppy UAs write.
   if (strict && p.value.length === 0) return p.name.length + 1;
-  const badValue = checkComponent(p.value, PARAM_CHARS, ';?', strict);
+  const badValue = checkComponent(p.value, PARAM_CHARS, ';?@', strict);
   return badValue === -1 ? -1 : p.name.length + 1 + badValue;
 }
 
@@ -199,9 +208,9 @@ function paramProblem(p: UriParam, strict: boolean): number {
 function headerProblem(h: UriParam, strict: boolean): number {
   if (h.name.length === 0) return 0;
   if (h.value === null) return h.name.length;
-  const badName = checkComponent(h.name, HEADER_CHARS, '&=', strict);
+  const badName = checkComponent(h.name, HEADER_CHARS, '&=@', strict);
   if (badName !== -1) return badName;
-  const badValue = checkComponent(h.value ?? '', HEADER_CHARS, '&', strict);
+  const badValue = checkComponent(h.value, HEADER_CHARS, '&@', strict);
   return badValue === -1 ? -1 : h.name.length + 1 + badValue;
 }
 
@@ -227,6 +236,7 @@ export function serializeUri(uri: Uri): Result<string> {
   const u = uri as SipUri;
   if (u.schemeRaw.toLowerCase() !== u.scheme) return unsafe('scheme', u.schemeRaw, 0);
   let out = u.schemeRaw + ':';
+  if (u.user === null && u.password !== null) return unsafe('password without user', '', 0);
   if (u.user !== null) {
     const bad = findLooseInvalid(u.user, ':@');
     if (bad !== -1) return unsafe('user', u.user, bad);

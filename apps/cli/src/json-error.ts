@@ -1,0 +1,66 @@
+import type { SipError } from '@sipctx/sip-codec';
+
+/**
+ * Exit codes, after sysexits.h where one fits: a script can tell bad SIP input (2) from a wrong
+ * command line (64), an unreadable file (66) and a bug of ours (70).
+ */
+export const EXIT_OK = 0;
+export const EXIT_INVALID_INPUT = 2;
+export const EXIT_USAGE = 64;
+export const EXIT_NO_INPUT = 66;
+export const EXIT_INTERNAL = 70;
+
+export type ExitCode =
+  | typeof EXIT_OK
+  | typeof EXIT_INVALID_INPUT
+  | typeof EXIT_USAGE
+  | typeof EXIT_NO_INPUT
+  | typeof EXIT_INTERNAL;
+
+/** The one JSON object a failing command writes to stderr. */
+export interface JsonError {
+  /** `SIP_…` from the codec, or `CLI_USAGE`, `CLI_NO_INPUT`, `CLI_INTERNAL`. */
+  readonly code: string;
+  readonly message: string;
+  /** Where in the input the problem was found (UTF-16 code units of the row or message text). */
+  readonly offset?: number;
+  /** Index of the command-line row the error is about, for commands that take several rows. */
+  readonly row?: number;
+  /** What to run for help, on usage errors. */
+  readonly hint?: string;
+}
+
+/** What a command produces: text for stdout, or one error and its exit code. */
+export type Outcome =
+  | { readonly exitCode: typeof EXIT_OK; readonly stdout: string }
+  | { readonly exitCode: Exclude<ExitCode, typeof EXIT_OK>; readonly error: JsonError };
+
+export function success(stdout: string): Outcome {
+  return { exitCode: EXIT_OK, stdout };
+}
+
+/** Invalid SIP input: the codec's error as data, without the input it carries. */
+export function invalidInput(error: SipError, row?: number): Outcome {
+  const json: JsonError = { code: error.code, message: error.message, offset: error.offset };
+  return { exitCode: EXIT_INVALID_INPUT, error: row === undefined ? json : { ...json, row } };
+}
+
+export function usageError(message: string, command?: string): Outcome {
+  const hint = command === undefined ? 'sipctx --help' : `sipctx ${command} --help`;
+  return { exitCode: EXIT_USAGE, error: { code: 'CLI_USAGE', message, hint } };
+}
+
+export function noInput(message: string): Outcome {
+  return { exitCode: EXIT_NO_INPUT, error: { code: 'CLI_NO_INPUT', message } };
+}
+
+/** An error we did not expect: the message only, never a stack trace. */
+export function internalError(cause: unknown): Outcome {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { exitCode: EXIT_INTERNAL, error: { code: 'CLI_INTERNAL', message } };
+}
+
+/** The error as the single line written to stderr. */
+export function renderError(error: JsonError): string {
+  return JSON.stringify(error) + '\n';
+}
