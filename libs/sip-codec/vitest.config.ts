@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.ts';
+import { defaultServerConditions } from 'vite';
 
 export default defineConfig({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/libs/sip-codec',
-  ...sourceConditions,
+  // Workspace libs resolve from source through the `@sipctx/source` export condition. Node tests run
+  // in vite's SSR environment, so the condition goes on `ssr.resolve` too.
+  resolve: { conditions: ['@sipctx/source'] },
+  ssr: { resolve: { conditions: ['@sipctx/source', ...defaultServerConditions] } },
   test: {
     name: '@sipctx/sip-codec',
     watch: false,

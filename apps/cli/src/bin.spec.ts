@@ -1,9 +1,8 @@
 /**
  * The built bin, spawned as a user runs it: exit codes, stdout JSON, and stderr exactly one JSON
- * line without a stack trace. Builds dist/ first when it is missing.
+ * line without a stack trace. Builds dist/ first.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INVITE } from './testing/sip-messages.ts';
@@ -11,10 +10,14 @@ import { INVITE } from './testing/sip-messages.ts';
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const bin = resolve(root, 'apps/cli/bin/sipctx.js');
 
+// tsc --build is incremental: it rebuilds dist/ (and the codec's) only when sources changed, so a
+// stale dist/ is never what gets tested.
 beforeAll(() => {
-  if (!existsSync(resolve(root, 'apps/cli/dist/main.js'))) {
-    execFileSync('npx', ['tsc', '--build', 'apps/cli/tsconfig.app.json'], { cwd: root });
-  }
+  const build = spawnSync('npx', ['tsc', '--build', 'apps/cli/tsconfig.app.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
 });
 
 function sipctx(args: string[], input = '') {

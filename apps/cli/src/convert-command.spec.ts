@@ -77,6 +77,17 @@ describe('sipctx convert --to diversion (RFC 7544 §5)', () => {
     expect(stderrJson(r)['code']).toBe('SIP_BAD_INDEX');
   });
 
+  it('reports an entry that cannot be written back as Diversion', async () => {
+    // A display name holding a control character as a quoted-pair: readable, but not writable.
+    const rows = [
+      '"a\\\u0001b" <sip:a@example.com>;index=1',
+      '<sip:c@example.com;cause=302>;index=1.1',
+    ];
+    const r = await runCli(['convert', '--to', 'diversion', ...rows]);
+    expect(r.exitCode).toBe(2);
+    expect(stderrJson(r)['code']).toBe('SIP_BAD_HISTORY_INFO');
+  });
+
   it('names the row that does not parse', async () => {
     const r = await runCli([
       'convert',

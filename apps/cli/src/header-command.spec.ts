@@ -93,6 +93,31 @@ describe('sipctx header: other known headers', () => {
     expect(route['entries']).toHaveLength(2);
   });
 
+  it.each([
+    ['Max-Forwards', '7O', 'SIP_BAD_HEADER_VALUE', 0],
+    ['Content-Length', '1234567890123456', 'SIP_BAD_HEADER_VALUE', 15],
+    ['CSeq', 'INVITE', 'SIP_BAD_CSEQ', 0],
+    ['CSeq', '1234567890123456 INVITE', 'SIP_BAD_CSEQ', 0],
+    ['CSeq', '1 IN"VITE', 'SIP_BAD_CSEQ', 2],
+  ])('%s %j is refused with %s at %i', async (name, row, code, offset) => {
+    const r = await runCli(['header', name, row]);
+    expect(r.exitCode).toBe(2);
+    expect(stderrJson(r)).toEqual({ code, message: expect.any(String), offset, row: 0 });
+  });
+
+  it('views User-to-User data that is not hex without decoded bytes', async () => {
+    const out = await headerOk(['User-to-User', 'abc;encoding=text']);
+    expect(out['entries']).toEqual([
+      {
+        data: 'abc',
+        encoding: 'text',
+        purpose: null,
+        content: null,
+        params: [{ name: 'encoding', value: 'text' }],
+      },
+    ]);
+  });
+
   it('splits list headers without a structured codec into values', async () => {
     expect(await headerOk(['Allow', 'INVITE, ACK', 'BYE'])).toEqual({
       name: 'Allow',

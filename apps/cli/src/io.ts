@@ -13,7 +13,7 @@ export interface Io {
 }
 
 /** Reads a whole stream into one buffer. */
-async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) {
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));

@@ -1,4 +1,4 @@
-import { findUnsafeControl, isToken } from './chars.ts';
+import { findUnsafeControl, isUnsafeControl, isWsp, scanToken } from './chars.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { findLoneSurrogate } from './escape.ts';
 
@@ -9,10 +9,11 @@ import { findLoneSurrogate } from './escape.ts';
  * non-ASCII) could end the name early or start a new line.
  */
 export function validateHeaderName(name: string): Result<string> {
-  if (!isToken(name)) {
-    return fail('SIP_BAD_HEADER_NAME', `header name ${JSON.stringify(name)} is not a token`, name, 0);
-  }
-  return ok(name);
+  if (name === '') return fail('SIP_BAD_HEADER_NAME', 'empty header name', name, 0);
+  const end = scanToken(name, 0);
+  if (end === name.length) return ok(name);
+  const code = isUnsafeControl(name.charCodeAt(end)) ? 'SIP_UNSAFE_VALUE' : 'SIP_BAD_HEADER_NAME';
+  return fail(code, `header name ${JSON.stringify(name)} is not a token`, name, end);
 }
 
 /**
@@ -26,9 +27,12 @@ export function validateHeaderValue(value: string): Result<string> {
   if (control !== -1) return fail('SIP_UNSAFE_VALUE', 'header value holds a control character', value, control);
   const surrogate = findLoneSurrogate(value);
   if (surrogate !== -1) return fail('SIP_UNSAFE_VALUE', 'header value holds a lone surrogate', value, surrogate);
-  if (value !== value.trim()) {
-    const at = /^[ \t]/.test(value) ? 0 : value.length - 1;
-    return fail('SIP_UNSAFE_VALUE', 'header value starts or ends with whitespace', value, at);
+  // charCodeAt past either end is NaN, which is not whitespace: '' passes.
+  const last = value.length - 1;
+  for (const at of [0, last]) {
+    if (isWsp(value.charCodeAt(at))) {
+      return fail('SIP_UNSAFE_VALUE', 'header value starts or ends with whitespace', value, at);
+    }
   }
   return ok(value);
 }

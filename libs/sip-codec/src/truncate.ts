@@ -1,17 +1,20 @@
-import { utf8Length } from './bytes.ts';
-import { ok, type Result } from './errors.ts';
-import { serializeParams, type Param } from './params.ts';
+import { headerLineBytes, utf8Length } from './bytes.ts';
+import { fail, ok, type Result } from './errors.ts';
+import { serializeParam, type Param } from './params.ts';
 
 /**
  * Truncation primitives for size budgets. They never cut inside a UTF-8 sequence, a %-escape, a
  * quoted string or a parameter: structured values lose whole parameters or whole list entries,
- * and every function reports exactly what it dropped so the caller can record and keep it.
+ * and every function reports what it dropped as {@link Dropped} rows, so the policy layer can
+ * record them and keep them in the call context. Nothing here alters what it keeps.
  */
 
-/** Something a budget removed. `bytes` is what it took on the wire (separator included). */
+/** Something a budget removed. `bytes` is what it took on the wire (its separator included). */
 export interface Dropped {
   readonly kind: 'param' | 'entry' | 'text';
+  /** The parameter name (kind `param`). */
   readonly name?: string;
+  /** The parameter value, the rendered entry, or the text cut off. */
   readonly value?: string;
   readonly bytes: number;
   readonly reason: string;
@@ -19,10 +22,27 @@ export interface Dropped {
 
 export interface TextCut {
   readonly value: string;
+  /** UTF-8 bytes of `s` that are not in `value`. */
   readonly droppedBytes: number;
+  /** One `text` row holding the tail that was cut, or none when nothing was. */
+  readonly dropped: Dropped[];
 }
 
-function codePointBytes(s: string, i: number): { bytes: number; units: number } {
+function overBudget(budgetBytes: number): string {
+  return `over the ${budgetBytes}-byte budget`;
+}
+
+function textCut(s: string, end: number, maxBytes: number): TextCut {
+  const value = s.slice(0, end);
+  const tail = s.slice(end);
+  const droppedBytes = utf8Length(tail);
+  const dropped: Dropped[] =
+    tail === '' ? [] : [{ kind: 'text', value: tail, bytes: droppedBytes, reason: overBudget(maxBytes) }];
+  return { value, droppedBytes, dropped };
+}
+
+/** UTF-8 bytes and UTF-16 units of the code point at `i` (a lone surrogate is 3 bytes, U+FFFD). */
+function codePointAt(s: string, i: number): { bytes: number; units: number } {
   const c = s.charCodeAt(i);
   if (c < 0x80) return { bytes: 1, units: 1 };
   if (c < 0x800) return { bytes: 2, units: 1 };
@@ -31,58 +51,86 @@ function codePointBytes(s: string, i: number): { bytes: number; units: number } 
   return { bytes: 3, units: 1 };
 }
 
+/** Index in `s` of the end of the longest prefix whose UTF-8 form fits in `maxBytes`. */
+function utf8PrefixEnd(s: string, maxBytes: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < s.length) {
+    const cp = codePointAt(s, i);
+    if (bytes + cp.bytes > maxBytes) break;
+    bytes += cp.bytes;
+    i += cp.units;
+  }
+  return i;
+}
+
 /**
  * The longest prefix of `s` whose UTF-8 form fits in `maxBytes`, cut at a code point boundary
  * (never between the two halves of a surrogate pair). For free text only, where a policy allows
  * cutting at all.
  */
 export function truncateUtf8(s: string, maxBytes: number): TextCut {
-  let bytes = 0;
-  let i = 0;
-  while (i < s.length) {
-    const cp = codePointBytes(s, i);
-    if (bytes + cp.bytes > maxBytes) break;
-    bytes += cp.bytes;
-    i += cp.units;
-  }
-  return { value: s.slice(0, i), droppedBytes: utf8Length(s) - bytes };
-}
-
-/** Like {@link truncateUtf8}, and never ends inside a `%XX` escape of an escaped URI component. */
-export function truncateUriEscaped(s: string, maxBytes: number): TextCut {
-  const cut = truncateUtf8(s, maxBytes);
-  let end = cut.value.length;
-  const pct = cut.value.lastIndexOf('%', end - 1);
-  if (pct !== -1 && pct >= end - 2 && pct + 3 > end) end = pct;
-  const value = s.slice(0, end);
-  return { value, droppedBytes: utf8Length(s) - utf8Length(value) };
-}
-
-/** Which of `items` to drop, lowest priority first; ties drop the later item first. */
-function dropOrder<T>(items: readonly T[], priority: (item: T, index: number) => number): number[] {
-  return items
-    .map((item, index) => ({ index, p: priority(item, index) }))
-    .sort((a, b) => a.p - b.p || b.index - a.index)
-    .map((x) => x.index);
-}
-
-export interface ParamsFit {
-  readonly params: Param[];
-  readonly dropped: Param[];
-  /** Bytes of the kept parameters as `serializeParams` renders them. */
-  readonly bytes: number;
-  readonly fits: boolean;
-}
-
-function paramsBytes(params: readonly Param[]): Result<number> {
-  const s = serializeParams(params);
-  return s.ok ? ok(utf8Length(s.value)) : s;
+  return textCut(s, utf8PrefixEnd(s, maxBytes), maxBytes);
 }
 
 /**
- * Drops whole parameters, lowest priority first, until the rendered list (`;a=1;b`) fits in
- * `budgetBytes`. Names in `keep` are never dropped (compared without case); when only they are
- * left and it still does not fit, `fits` is false. The kept parameters stay in their order.
+ * Like {@link truncateUtf8} for an escaped URI component (`a%20b`): the cut never falls inside a
+ * `%XX` escape, so it may keep up to two bytes less than `maxBytes`.
+ */
+export function truncateUriEscaped(s: string, maxBytes: number): TextCut {
+  let end = utf8PrefixEnd(s, maxBytes);
+  if (end < s.length) {
+    if (s.charCodeAt(end - 1) === 0x25) end -= 1;
+    else if (s.charCodeAt(end - 2) === 0x25) end -= 2;
+  }
+  return textCut(s, end, maxBytes);
+}
+
+/**
+ * The shared core: which items stay when whole items are dropped, lowest priority first (ties:
+ * the later item first), until `sizes` (each item's bytes) plus `separatorBytes` between kept
+ * items fit in `budgetBytes`. Items marked in `pinned` are never dropped.
+ */
+function keepWithinBudget(
+  sizes: readonly number[],
+  priorities: readonly number[],
+  pinned: readonly boolean[],
+  separatorBytes: number,
+  budgetBytes: number,
+): { alive: boolean[]; bytes: number } {
+  const alive = sizes.map(() => true);
+  let count = sizes.length;
+  let bytes = sizes.reduce((a, b) => a + b, 0) + Math.max(0, count - 1) * separatorBytes;
+  const order = sizes
+    .map((_, index) => index)
+    .sort((a, b) => (priorities[a] as number) - (priorities[b] as number) || b - a);
+  for (const index of order) {
+    if (bytes <= budgetBytes) break;
+    if (pinned[index] === true) continue;
+    alive[index] = false;
+    count--;
+    bytes -= (sizes[index] as number) + (count > 0 ? separatorBytes : 0);
+  }
+  return { alive, bytes };
+}
+
+export interface ParamsFit {
+  /** The parameters kept, in their original order. */
+  readonly params: Param[];
+  readonly dropped: Param[];
+  /** Bytes of the kept parameters as `serializeParams` renders them (`;a=1;b`). */
+  readonly bytes: number;
+  readonly fits: boolean;
+  /** One `param` row per dropped parameter, in their original order. */
+  readonly report: Dropped[];
+}
+
+/**
+ * Drops whole parameters, lowest priority first (ties: the later one first), until the rendered
+ * list (`;a=1;b`, as `serializeParams` writes it) fits in `budgetBytes`. Names in `keep` are never
+ * dropped (compared without case, as parameter names are); when only they are left and the list
+ * still does not fit, `fits` is false. A parameter that cannot be rendered is an error: a budget
+ * never hides an unsafe value by dropping it.
  */
 export function fitParams(
   params: readonly Param[],
@@ -91,38 +139,45 @@ export function fitParams(
   options: { readonly keep?: readonly string[] } = {},
 ): Result<ParamsFit> {
   const keep = new Set((options.keep ?? []).map((n) => n.toLowerCase()));
-  const alive = params.map(() => true);
-  const current = () => params.filter((_, i) => alive[i]);
-  let size = paramsBytes(params);
-  if (!size.ok) return size;
-  for (const index of dropOrder(params, priority)) {
-    if (size.value <= budgetBytes) break;
-    if (keep.has((params[index] as Param).name.toLowerCase())) continue;
-    alive[index] = false;
-    size = paramsBytes(current());
-    /* c8 ignore next -- a subset of a list that rendered renders too */
-    if (!size.ok) return size;
+  const sizes: number[] = [];
+  for (const p of params) {
+    const r = serializeParam(p);
+    if (!r.ok) return r;
+    sizes.push(1 + utf8Length(r.value)); // the ";" before it
   }
-  const kept = current();
+  const priorities = params.map((p, i) => priority(p, i));
+  const pinned = params.map((p) => keep.has(p.name.toLowerCase()));
+  const { alive, bytes } = keepWithinBudget(sizes, priorities, pinned, 0, budgetBytes);
+  const report: Dropped[] = [];
+  params.forEach((p, i) => {
+    if (alive[i] === true) return;
+    const row = { kind: 'param', name: p.name, bytes: sizes[i] as number, reason: overBudget(budgetBytes) } as const;
+    report.push(p.value === null ? row : { ...row, value: p.value });
+  });
   return ok({
-    params: kept,
+    params: params.filter((_, i) => alive[i]),
     dropped: params.filter((_, i) => !alive[i]),
-    bytes: size.value,
-    fits: size.value <= budgetBytes,
+    bytes,
+    fits: bytes <= budgetBytes,
+    report,
   });
 }
 
 export interface EntriesFit<T> {
+  /** The entries kept, in their original order. */
   readonly kept: T[];
   readonly dropped: T[];
+  /** Bytes of the kept entries rendered and joined with the separator. */
   readonly bytes: number;
   readonly fits: boolean;
+  /** One `entry` row per dropped entry (its rendered form), in their original order. */
+  readonly report: Dropped[];
 }
 
 /**
- * Drops whole entries of a list (a Diversion chain, a list of variables), lowest priority first,
- * until the entries rendered and joined with `separator` fit in `budgetBytes`. Kept entries stay in
- * their order. An entry that cannot be rendered is an error, never dropped silently.
+ * Drops whole entries of a comma list (a Diversion chain, a list of variables), lowest priority
+ * first (ties: the later one first), until the entries rendered and joined with `separator` fit
+ * in `budgetBytes`. An entry that cannot be rendered is an error, never dropped silently.
  */
 export function fitEntries<T>(
   entries: readonly T[],
@@ -131,53 +186,43 @@ export function fitEntries<T>(
   budgetBytes: number,
   priority: (entry: T, index: number) => number,
 ): Result<EntriesFit<T>> {
-  const sizes: number[] = [];
+  const rendered: string[] = [];
   for (const e of entries) {
     const r = render(e);
     if (!r.ok) return r;
-    sizes.push(utf8Length(r.value));
+    rendered.push(r.value);
   }
+  const sizes = rendered.map(utf8Length);
+  const priorities = entries.map((e, i) => priority(e, i));
   const sep = utf8Length(separator);
-  const alive = entries.map(() => true);
-  const total = () => {
-    let n = 0;
-    let count = 0;
-    sizes.forEach((s, i) => {
-      if (alive[i]) {
-        n += s;
-        count++;
-      }
-    });
-    return n + Math.max(0, count - 1) * sep;
-  };
-  let bytes = total();
-  for (const index of dropOrder(entries, priority)) {
-    if (bytes <= budgetBytes) break;
-    alive[index] = false;
-    bytes = total();
-  }
+  const pinned = entries.map(() => false);
+  const { alive, bytes } = keepWithinBudget(sizes, priorities, pinned, sep, budgetBytes);
+  const report: Dropped[] = [];
+  rendered.forEach((value, i) => {
+    if (alive[i] === true) return;
+    report.push({ kind: 'entry', value, bytes: (sizes[i] as number) + sep, reason: overBudget(budgetBytes) });
+  });
   return ok({
     kept: entries.filter((_, i) => alive[i]),
     dropped: entries.filter((_, i) => !alive[i]),
     bytes,
     fits: bytes <= budgetBytes,
+    report,
   });
 }
 
 /**
- * Checks a rendered header against a per-line budget (the line as on the wire, `Name: value\r\n`):
- * the value when it fits, SIP_TOO_LARGE with both sizes otherwise. Never cuts.
+ * Checks a rendered header against a per-line budget, the line as on the wire
+ * (`Name: value\r\n`, see `headerLineBytes`): the value when it fits, SIP_TOO_LARGE with both
+ * sizes otherwise. Never cuts.
  */
 export function fitHeaderValue(name: string, value: string, maxLineBytes: number): Result<string> {
-  const bytes = utf8Length(name) + utf8Length(value) + 4;
+  const bytes = headerLineBytes(name, value);
   if (bytes <= maxLineBytes) return ok(value);
-  return {
-    ok: false,
-    error: {
-      code: 'SIP_TOO_LARGE',
-      message: `${name} would take ${bytes} bytes on the wire, over the ${maxLineBytes}-byte budget`,
-      offset: 0,
-      input: value,
-    },
-  };
+  return fail(
+    'SIP_TOO_LARGE',
+    `${name} would take ${bytes} bytes on the wire, over the ${maxLineBytes}-byte budget`,
+    value,
+    0,
+  );
 }
