@@ -14,7 +14,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 step "build"
 npx nx run-many -t build --outputStyle=static >/dev/null
 
-example=libs/sip-codec/test-data/carrier/invite-diversion.sip
+example=libs/sip-codec/test-data/carrier/invite-polyai.sip
 step "sipctx header Diversion (an RFC 5806 chain)"
 npx sipctx header Diversion \
   '<sip:+15559876543@acmebank.example>;reason=unconditional;privacy=off;counter=1;brand=AcmeBank' \

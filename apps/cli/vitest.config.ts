@@ -14,7 +14,7 @@ export default defineConfig({
     globals: false,
     environment: 'node',
     include: ['src/**/*.{test,spec}.ts'],
-    // The bin spec builds dist/ when it is missing, which takes a while on a cold cache.
+    // The bin spec builds dist/ first (tsc --build), which takes a while on a cold cache.
     hookTimeout: 120_000,
     testTimeout: 30_000,
     reporters: ['default', ['json', { outputFile: './test-output/vitest-report.json' }]],

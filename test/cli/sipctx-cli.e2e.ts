@@ -124,7 +124,11 @@ describe('npx sipctx from the repository root', () => {
   it('parse refuses a CSeq whose method differs from the request, in both modes', async () => {
     const bad = invite.replace('CSeq: 1 INVITE', 'CSeq: 1 ACK');
     for (const mode of [[], ['--strict']]) {
-      const error = expectOneJsonError(await sipctx(['parse', ...mode, tempFile('bad.sip', bad)]), 2, 'SIP_');
+      const error = expectOneJsonError(
+        await sipctx(['parse', ...mode, tempFile('bad.sip', bad)]),
+        2,
+        'SIP_',
+      );
       expect(error['code']).toBe('SIP_METHOD_MISMATCH');
     }
   });

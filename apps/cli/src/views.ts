@@ -37,9 +37,13 @@ export type HeaderView =
       readonly view: (value: string, options: ParseOptions) => Result<JsonObject>;
     };
 
-/** A view the codec builds itself (its fields are JSON already), typed as JSON. */
-function codecView(view: object): JsonObject {
-  return view as JsonObject;
+/**
+ * A view the codec builds itself (its fields are JSON already), typed as JSON, with the ordered
+ * list of other parameters moved after the named fields so that the output reads top-down.
+ */
+function codecView(view: { readonly params: unknown }): JsonObject {
+  const { params, ...named } = view as JsonObject;
+  return { ...named, params } as JsonObject;
 }
 
 /** Applies `f` to a successful result's value. */
@@ -86,7 +90,7 @@ const single = (
   view,
 });
 
-/** The views, keyed by the header table's codec id. */
+/** The views, keyed by the header table's codec id (its `codec` column). */
 export const HEADER_VIEWS: Readonly<Partial<Record<HeaderCodec, HeaderView>>> = {
   'name-addr': single((v, o) => mapResult(parseNameAddr(v, o), nameAddrView)),
   contact: list((v, o) =>

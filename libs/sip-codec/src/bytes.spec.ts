@@ -21,7 +21,12 @@ describe('byte accounting', () => {
 
   // Strings rich in surrogates, paired and lone, and in 1- to 4-byte code points.
   const mixed = fc
-    .array(fc.oneof(fc.constantFrom('a', '\u00e9', '\u20ac', '\u{1F600}', '\ud800', '\udfff'), fc.string({ unit: 'binary', maxLength: 4 })))
+    .array(
+      fc.oneof(
+        fc.constantFrom('a', '\u00e9', '\u20ac', '\u{1F600}', '\ud800', '\udfff'),
+        fc.string({ unit: 'binary', maxLength: 4 }),
+      ),
+    )
     .map((parts) => parts.join(''));
 
   it('agrees with TextEncoder and Buffer.byteLength on any string', () => {
@@ -39,7 +44,11 @@ describe('byte accounting', () => {
     expect(headerLineBytes('X-Brand', 'Café')).toBe('X-Brand: Café\r\n'.length + 1);
     const enc = new TextEncoder();
     fc.assert(
-      fc.property(fc.string(), fc.string({ unit: 'binary' }), (n, v) => headerLineBytes(n, v) === enc.encode(`${n}: ${v}\r\n`).length),
+      fc.property(
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        (n, v) => headerLineBytes(n, v) === enc.encode(`${n}: ${v}\r\n`).length,
+      ),
     );
   });
 });

@@ -31,7 +31,8 @@ export function addDiversionEntry(
   options: AddDiversionOptions = {},
 ): DiversionEntry[] {
   const mode = options.counter ?? 'one';
-  const counter = mode === 'keep' ? entry.counter : mode === 'one' ? 1 : Math.min(99, diversionCount(chain) + 1);
+  const counter =
+    mode === 'keep' ? entry.counter : mode === 'one' ? 1 : Math.min(99, diversionCount(chain) + 1);
   const added: DiversionEntry = { ...entry, counter };
   return options.position === 'bottom' ? [...chain, added] : [added, ...chain];
 }
@@ -54,7 +55,10 @@ export function capDiversionChain(
   const keep = Math.max(0, Math.floor(max));
   if (chain.length <= keep) return { chain: [...chain], dropped: [] };
   if (options.drop === 'newest') {
-    return { chain: chain.slice(chain.length - keep), dropped: chain.slice(0, chain.length - keep) };
+    return {
+      chain: chain.slice(chain.length - keep),
+      dropped: chain.slice(0, chain.length - keep),
+    };
   }
   return { chain: chain.slice(0, keep), dropped: chain.slice(keep) };
 }
@@ -63,8 +67,12 @@ export function capDiversionChain(
  * The smallest `limit` any entry sets (RFC 5806: the maximum number of diversions allowed), or
  * null when none does; `exceeded` is true once the chain's count reaches it.
  */
-export function diversionLimit(chain: readonly DiversionEntry[]): { limit: number | null; exceeded: boolean } {
+export function diversionLimit(chain: readonly DiversionEntry[]): {
+  limit: number | null;
+  exceeded: boolean;
+} {
   let limit: number | null = null;
-  for (const e of chain) if (e.limit !== null && (limit === null || e.limit < limit)) limit = e.limit;
+  for (const e of chain)
+    if (e.limit !== null && (limit === null || e.limit < limit)) limit = e.limit;
   return { limit, exceeded: limit !== null && diversionCount(chain) >= limit };
 }

@@ -31,14 +31,30 @@ describe('parseDiversion', () => {
       '"Joe" <sip:alice@atlanta.example.com>;reason=time-of-day;counter=2;screen=no;privacy=off, <tel:+12065550100>;reason=unconditional',
     ]);
     expect(chain.map(diversionEntryView)).toEqual([
-      { uri: 'sip:5551112222@example.com', reason: 'user-busy', counter: 1, privacy: 'full', params: [] },
-      { uri: 'sip:alice@atlanta.example.com', displayName: 'Joe', reason: 'time-of-day', counter: 2, screen: 'no', privacy: 'off', params: [] },
+      {
+        uri: 'sip:5551112222@example.com',
+        reason: 'user-busy',
+        counter: 1,
+        privacy: 'full',
+        params: [],
+      },
+      {
+        uri: 'sip:alice@atlanta.example.com',
+        displayName: 'Joe',
+        reason: 'time-of-day',
+        counter: 2,
+        screen: 'no',
+        privacy: 'off',
+        params: [],
+      },
       { uri: 'tel:+12065550100', reason: 'unconditional', params: [] },
     ]);
   });
 
   it('reads the Diversion guide X-Diversion with its extension params in order', () => {
-    const [e] = entries('<sip:+15559876543@acmebank>;reason=unconditional;privacy=off;brand=AcmeBank;journey_stage=loan-apps;limit=5');
+    const [e] = entries(
+      '<sip:+15559876543@acmebank>;reason=unconditional;privacy=off;brand=AcmeBank;journey_stage=loan-apps;limit=5',
+    );
     expect(e && diversionEntryView(e)).toEqual({
       uri: 'sip:+15559876543@acmebank',
       reason: 'unconditional',
@@ -74,8 +90,15 @@ describe('parseDiversion', () => {
 
   it('tolerant mode accepts an addr-spec and keeps an unreadable counter as written', () => {
     const [e] = entries('sip:a@b.com;counter=1x;reason=deflection', false);
-    expect(e && diversionEntryView(e)).toEqual({ uri: 'sip:a@b.com', reason: 'deflection', params: [{ name: 'counter', value: '1x' }] });
-    expect(e && serializeDiversionEntry(e)).toEqual({ ok: true, value: '<sip:a@b.com>;counter=1x;reason=deflection' });
+    expect(e && diversionEntryView(e)).toEqual({
+      uri: 'sip:a@b.com',
+      reason: 'deflection',
+      params: [{ name: 'counter', value: '1x' }],
+    });
+    expect(e && serializeDiversionEntry(e)).toEqual({
+      ok: true,
+      value: '<sip:a@b.com>;counter=1x;reason=deflection',
+    });
   });
 
   it('never throws, in either mode', () => {
@@ -106,7 +129,13 @@ describe('serializeDiversion', () => {
       ok: true,
       value: '<sip:5551112222@example.com>;reason=user-busy;counter=2',
     });
-    expect(serializeDiversionEntry({ ...b, reason: 'no answer', extensions: [{ name: 'tier', value: 'gold', quoted: false }] })).toEqual({
+    expect(
+      serializeDiversionEntry({
+        ...b,
+        reason: 'no answer',
+        extensions: [{ name: 'tier', value: 'gold', quoted: false }],
+      }),
+    ).toEqual({
       ok: true,
       value: '"Joe Smith" <sip:alice@atlanta.example.com>;screen=no;reason="no answer";tier=gold',
     });
@@ -114,12 +143,18 @@ describe('serializeDiversion', () => {
 
   it('keeps a counter written 01 as written', () => {
     const [e] = entries('<sip:a@b.com>;counter=01');
-    expect(e && serializeDiversionEntry(e)).toEqual({ ok: true, value: '<sip:a@b.com>;counter=01' });
+    expect(e && serializeDiversionEntry(e)).toEqual({
+      ok: true,
+      value: '<sip:a@b.com>;counter=01',
+    });
   });
 
   it('refuses an entry that would smuggle a header', () => {
     const [e] = entries(rows[0] as string);
-    const r = serializeDiversion([e as DiversionEntry, { ...(e as DiversionEntry), reason: 'x\r\nVia: evil' }]);
+    const r = serializeDiversion([
+      e as DiversionEntry,
+      { ...(e as DiversionEntry), reason: 'x\r\nVia: evil' },
+    ]);
     expect(!r.ok && r.error.code).toBe('SIP_UNSAFE_VALUE');
   });
 
@@ -132,20 +167,30 @@ describe('serializeDiversion', () => {
       limit: fc.option(fc.integer({ min: 0, max: 99 }), { nil: null }),
       privacy: fc.option(fc.constantFrom('full', 'name', 'uri', 'off'), { nil: null }),
       screen: fc.option(fc.constantFrom('yes', 'no'), { nil: null }),
-      extensions: fc.array(fc.record({ name: fc.stringMatching(/^x[a-z0-9_]{0,6}$/), value: fc.option(fc.string({ maxLength: 10 }), { nil: null }) }), { maxLength: 3 }),
+      extensions: fc.array(
+        fc.record({
+          name: fc.stringMatching(/^x[a-z0-9_]{0,6}$/),
+          value: fc.option(fc.string({ maxLength: 10 }), { nil: null }),
+        }),
+        { maxLength: 3 },
+      ),
     });
     fc.assert(
       fc.property(fc.array(input, { minLength: 1, maxLength: 4 }), (inputs) => {
         const chain: DiversionEntry[] = [];
         for (const i of inputs) {
           const e = buildDiversionEntry(i);
-          if (!e.ok) return i.extensions.some((x) => x.value !== null && findUnsafeControl(x.value) !== -1);
+          if (!e.ok)
+            return i.extensions.some((x) => x.value !== null && findUnsafeControl(x.value) !== -1);
           chain.push(e.value);
         }
         const row = serializeDiversion(chain);
         if (!row.ok || /[\r\n]/.test(row.value)) return false;
         const back = entries(row.value);
-        return JSON.stringify(back.map(diversionEntryView)) === JSON.stringify(chain.map(diversionEntryView));
+        return (
+          JSON.stringify(back.map(diversionEntryView)) ===
+          JSON.stringify(chain.map(diversionEntryView))
+        );
       }),
     );
   });
@@ -153,8 +198,16 @@ describe('serializeDiversion', () => {
 
 describe('buildDiversionEntry', () => {
   it('builds a valid entry with counter after reason', () => {
-    const e = buildDiversionEntry({ uri: 'sip:+15559876543@acmebank.example', reason: 'unconditional', counter: 1, privacy: 'off', extensions: [{ name: 'brand', value: 'Acme Bank' }] });
-    expect(e.ok && e.value.raw).toBe('<sip:+15559876543@acmebank.example>;reason=unconditional;counter=1;privacy=off;brand="Acme Bank"');
+    const e = buildDiversionEntry({
+      uri: 'sip:+15559876543@acmebank.example',
+      reason: 'unconditional',
+      counter: 1,
+      privacy: 'off',
+      extensions: [{ name: 'brand', value: 'Acme Bank' }],
+    });
+    expect(e.ok && e.value.raw).toBe(
+      '<sip:+15559876543@acmebank.example>;reason=unconditional;counter=1;privacy=off;brand="Acme Bank"',
+    );
   });
 
   it.each([
@@ -162,7 +215,10 @@ describe('buildDiversionEntry', () => {
     [{ uri: 'sip:a@b.com', reason: 'two words' }, 'SIP_BAD_DIVERSION'],
     [{ uri: 'sip:a@b.com', counter: 100 }, 'SIP_BAD_DIVERSION'],
     [{ uri: 'sip:a@b.com', limit: 1.5 }, 'SIP_BAD_DIVERSION'],
-    [{ uri: 'sip:a@b.com', extensions: [{ name: 'journey-stage', value: 'x' }] }, 'SIP_BAD_DIVERSION'],
+    [
+      { uri: 'sip:a@b.com', extensions: [{ name: 'journey-stage', value: 'x' }] },
+      'SIP_BAD_DIVERSION',
+    ],
     [{ uri: 'sip:a@b.com', extensions: [{ name: 'x', value: 'a\nb' }] }, 'SIP_UNSAFE_VALUE'],
   ])('refuses %j', (input, code) => {
     const r = buildDiversionEntry(input);
@@ -181,7 +237,11 @@ describe('Diversion chains', () => {
     '<sip:b@example.com>;reason=user-busy',
     '<sip:a@example.com>;reason=unconditional;counter=1;limit=9',
   ]);
-  const ours = (buildDiversionEntry({ uri: 'sip:ai@voice.example.com', reason: 'deflection' }) as { value: DiversionEntry }).value;
+  const ours = (
+    buildDiversionEntry({ uri: 'sip:ai@voice.example.com', reason: 'deflection' }) as {
+      value: DiversionEntry;
+    }
+  ).value;
 
   it('counts diversions, a missing counter counting 1', () => {
     expect(diversionCount(chain)).toBe(4);
@@ -199,13 +259,21 @@ describe('Diversion chains', () => {
   it('adds at the bottom ("keep ours last") with a running total when asked', () => {
     const next = addDiversionEntry(chain, ours, { position: 'bottom', counter: 'total' });
     expect(next[3]?.counter).toBe(5);
-    expect(serializeDiversionEntry(next[3] as DiversionEntry)).toEqual({ ok: true, value: '<sip:ai@voice.example.com>;reason=deflection;counter=5' });
+    expect(serializeDiversionEntry(next[3] as DiversionEntry)).toEqual({
+      ok: true,
+      value: '<sip:ai@voice.example.com>;reason=deflection;counter=5',
+    });
     expect(addDiversionEntry([], { ...ours, counter: 7 }, { counter: 'keep' })[0]?.counter).toBe(7);
   });
 
   it('caps a chain, returning what it dropped', () => {
-    expect(capDiversionChain(chain, 2).dropped.map((e) => e.uri.raw)).toEqual(['sip:a@example.com']);
-    expect(capDiversionChain(chain, 2, { drop: 'newest' }).chain.map((e) => e.uri.raw)).toEqual(['sip:b@example.com', 'sip:a@example.com']);
+    expect(capDiversionChain(chain, 2).dropped.map((e) => e.uri.raw)).toEqual([
+      'sip:a@example.com',
+    ]);
+    expect(capDiversionChain(chain, 2, { drop: 'newest' }).chain.map((e) => e.uri.raw)).toEqual([
+      'sip:b@example.com',
+      'sip:a@example.com',
+    ]);
     expect(capDiversionChain(chain, 5).dropped).toEqual([]);
     expect(capDiversionChain(chain, -1).chain).toEqual([]);
   });

@@ -55,9 +55,19 @@ function twoDigits(v: string | null): number | null {
  * each named parameter at most once. Tolerant mode accepts a bare addr-spec and keeps a counter or
  * limit it cannot read as a number in `params` (with `counter: null`), losing nothing.
  */
-function toEntry(address: NameAddr, input: string, offset: number, strict: boolean): Result<DiversionEntry> {
+function toEntry(
+  address: NameAddr,
+  input: string,
+  offset: number,
+  strict: boolean,
+): Result<DiversionEntry> {
   if (strict && !address.angleBrackets) {
-    return fail('SIP_BAD_DIVERSION', 'a Diversion entry is a name-addr: "<" expected', input, offset);
+    return fail(
+      'SIP_BAD_DIVERSION',
+      'a Diversion entry is a name-addr: "<" expected',
+      input,
+      offset,
+    );
   }
   const seen = new Set<string>();
   const extensions: Param[] = [];
@@ -71,7 +81,8 @@ function toEntry(address: NameAddr, input: string, offset: number, strict: boole
       return fail('SIP_BAD_DIVERSION', `parameter ${p.name} appears twice`, input, offset);
     }
     seen.add(name);
-    if (strict && p.value === null) return fail('SIP_BAD_DIVERSION', `${p.name} needs a value`, input, offset);
+    if (strict && p.value === null)
+      return fail('SIP_BAD_DIVERSION', `${p.name} needs a value`, input, offset);
     if (strict && (name === 'counter' || name === 'limit') && twoDigits(p.value) === null) {
       return fail('SIP_BAD_DIVERSION', `${p.name} must be one or two digits`, input, offset);
     }
@@ -97,7 +108,10 @@ function toEntry(address: NameAddr, input: string, offset: number, strict: boole
  * Reads a chain from one or more rows (each possibly a comma list), in the order received: the
  * first entry is the most recent diversion. Errors carry the row (as `input`) and the offset in it.
  */
-export function parseDiversion(rows: string | readonly string[], options?: ParseOptions): Result<DiversionEntry[]> {
+export function parseDiversion(
+  rows: string | readonly string[],
+  options?: ParseOptions,
+): Result<DiversionEntry[]> {
   const strict = options?.strict === true;
   const out: DiversionEntry[] = [];
   for (const row of typeof rows === 'string' ? [rows] : rows) {
@@ -142,7 +156,8 @@ function paramsOf(e: DiversionEntry): Param[] {
   for (const [name, value] of fields) {
     const written = getParam(params, name);
     if (value === null) {
-      const unreadable = (name === 'counter' || name === 'limit') && twoDigits(written?.value ?? null) === null;
+      const unreadable =
+        (name === 'counter' || name === 'limit') && twoDigits(written?.value ?? null) === null;
       if (!unreadable) params = withoutParam(params, name);
     } else if (!means(name, written?.value ?? null, value)) {
       params = withParam(params, name, value, !isToken(value));
@@ -150,7 +165,9 @@ function paramsOf(e: DiversionEntry): Param[] {
   }
   const isNamed = (p: Param) => NAMED.includes(p.name.toLowerCase());
   const writtenExtensions = params.filter((p) => !isNamed(p));
-  const same = writtenExtensions.length === e.extensions.length && writtenExtensions.every((p, k) => p === e.extensions[k]);
+  const same =
+    writtenExtensions.length === e.extensions.length &&
+    writtenExtensions.every((p, k) => p === e.extensions[k]);
   return same ? params : [...params.filter(isNamed), ...e.extensions];
 }
 
@@ -159,7 +176,12 @@ function paramsOf(e: DiversionEntry): Param[] {
  * reason or counter is written, an unedited entry keeps its parameter order.
  */
 export function serializeDiversionEntry(entry: DiversionEntry): Result<string> {
-  return serializeNameAddr({ ...entry.address, uri: entry.uri, angleBrackets: true, params: paramsOf(entry) });
+  return serializeNameAddr({
+    ...entry.address,
+    uri: entry.uri,
+    angleBrackets: true,
+    params: paramsOf(entry),
+  });
 }
 
 /** Renders a chain as one comma-separated row, most recent first, as it was given. */
@@ -210,21 +232,37 @@ export function buildDiversionEntry(input: DiversionInput): Result<DiversionEntr
   const uri = typeof input.uri === 'string' ? parseUri(input.uri, { strict: true }) : ok(input.uri);
   if (!uri.ok) return uri;
   const params: Param[] = [];
-  for (const [name, value] of [['reason', input.reason], ['privacy', input.privacy], ['screen', input.screen]] as const) {
+  for (const [name, value] of [
+    ['reason', input.reason],
+    ['privacy', input.privacy],
+    ['screen', input.screen],
+  ] as const) {
     if (value === null || value === undefined) continue;
     if (!isToken(value)) return fail('SIP_BAD_DIVERSION', `${name} must be a token`, value, 0);
     params.push({ name, value, quoted: false });
   }
-  for (const [name, value] of [['counter', input.counter], ['limit', input.limit]] as const) {
+  for (const [name, value] of [
+    ['counter', input.counter],
+    ['limit', input.limit],
+  ] as const) {
     if (value === null || value === undefined) continue;
     if (!Number.isInteger(value) || value < 0 || value > 99) {
       return fail('SIP_BAD_DIVERSION', `${name} must be a number from 0 to 99`, String(value), 0);
     }
-    params.splice(name === 'counter' ? Math.min(1, params.length) : params.length, 0, { name, value: String(value), quoted: false });
+    params.splice(name === 'counter' ? Math.min(1, params.length) : params.length, 0, {
+      name,
+      value: String(value),
+      quoted: false,
+    });
   }
   for (const x of input.extensions ?? []) {
     if (!isSafeExtensionName(x.name)) {
-      return fail('SIP_BAD_DIVERSION', `extension name ${JSON.stringify(x.name)} must be letters, digits and "_"`, x.name, 0);
+      return fail(
+        'SIP_BAD_DIVERSION',
+        `extension name ${JSON.stringify(x.name)} must be letters, digits and "_"`,
+        x.name,
+        0,
+      );
     }
     params.push({ name: x.name, value: x.value, quoted: x.value !== null && !isToken(x.value) });
   }

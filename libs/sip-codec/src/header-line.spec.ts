@@ -10,7 +10,11 @@ import {
 describe('serializeHeaderLine', () => {
   it.each([
     ['X-GA-taskName', 'billing', 'X-GA-taskName: billing\r\n'],
-    ['Diversion', '<sip:+15559876543@acmebank>;reason=unconditional', 'Diversion: <sip:+15559876543@acmebank>;reason=unconditional\r\n'],
+    [
+      'Diversion',
+      '<sip:+15559876543@acmebank>;reason=unconditional',
+      'Diversion: <sip:+15559876543@acmebank>;reason=unconditional\r\n',
+    ],
     ['X-Empty', '', 'X-Empty: \r\n'],
     ['X-Tab', 'a\tb', 'X-Tab: a\tb\r\n'],
     ['X-Brand', 'Café 😀', 'X-Brand: Café 😀\r\n'],
@@ -46,7 +50,21 @@ describe('serializeHeaderLine', () => {
       .array(
         fc.oneof(
           fc.constantFrom(...safe),
-          fc.constantFrom('\r', '\n', '\r\n', '\0', '\t', ' ', ':', ': ', '\x7f', '\ud800', '\udc00', '\u00e9', '😀'),
+          fc.constantFrom(
+            '\r',
+            '\n',
+            '\r\n',
+            '\0',
+            '\t',
+            ' ',
+            ':',
+            ': ',
+            '\x7f',
+            '\ud800',
+            '\udc00',
+            '\u00e9',
+            '😀',
+          ),
           fc.string({ unit: 'binary', maxLength: 3 }),
         ),
         { maxLength: 12 },
@@ -55,18 +73,22 @@ describe('serializeHeaderLine', () => {
 
   it('for any name and value: refused, or exactly one CRLF at the end and it reads back the same', () => {
     fc.assert(
-      fc.property(fc.oneof(tricky('Xab-.!'), fc.string()), fc.oneof(tricky('ab <>;=",'), fc.string({ unit: 'binary' })), (name, value) => {
-        const r = serializeHeaderLine(name, value);
-        if (!r.ok) {
-          expect(validateHeaderName(name).ok && validateHeaderValue(value).ok).toBe(false);
-          return;
-        }
-        expect(r.value.endsWith('\r\n')).toBe(true);
-        const line = r.value.slice(0, -2);
-        expect(/[\r\n\0]/.test(line)).toBe(false);
-        const colon = line.indexOf(': ');
-        expect([line.slice(0, colon), line.slice(colon + 2)]).toEqual([name, value]);
-      }),
+      fc.property(
+        fc.oneof(tricky('Xab-.!'), fc.string()),
+        fc.oneof(tricky('ab <>;=",'), fc.string({ unit: 'binary' })),
+        (name, value) => {
+          const r = serializeHeaderLine(name, value);
+          if (!r.ok) {
+            expect(validateHeaderName(name).ok && validateHeaderValue(value).ok).toBe(false);
+            return;
+          }
+          expect(r.value.endsWith('\r\n')).toBe(true);
+          const line = r.value.slice(0, -2);
+          expect(/[\r\n\0]/.test(line)).toBe(false);
+          const colon = line.indexOf(': ');
+          expect([line.slice(0, colon), line.slice(colon + 2)]).toEqual([name, value]);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

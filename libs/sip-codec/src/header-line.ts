@@ -24,9 +24,11 @@ export function validateHeaderName(name: string): Result<string> {
  */
 export function validateHeaderValue(value: string): Result<string> {
   const control = findUnsafeControl(value);
-  if (control !== -1) return fail('SIP_UNSAFE_VALUE', 'header value holds a control character', value, control);
+  if (control !== -1)
+    return fail('SIP_UNSAFE_VALUE', 'header value holds a control character', value, control);
   const surrogate = findLoneSurrogate(value);
-  if (surrogate !== -1) return fail('SIP_UNSAFE_VALUE', 'header value holds a lone surrogate', value, surrogate);
+  if (surrogate !== -1)
+    return fail('SIP_UNSAFE_VALUE', 'header value holds a lone surrogate', value, surrogate);
   // charCodeAt past either end is NaN, which is not whitespace: '' passes.
   const last = value.length - 1;
   for (const at of [0, last]) {
@@ -53,7 +55,8 @@ export interface HeaderField {
 
 /**
  * A block of header lines, all or nothing: one header that cannot be written refuses the whole
- * block, with the index of that header in the message, so a request is never half-modified.
+ * block, with the index and name of that header in the message, so a request is never
+ * half-modified.
  */
 export function serializeHeaderBlock(headers: readonly HeaderField[]): Result<string> {
   let out = '';
@@ -61,7 +64,13 @@ export function serializeHeaderBlock(headers: readonly HeaderField[]): Result<st
     const h = headers[i] as HeaderField;
     const line = serializeHeaderLine(h.name, h.value);
     if (!line.ok) {
-      return { ok: false, error: { ...line.error, message: `header #${i} (${JSON.stringify(h.name)}): ${line.error.message}` } };
+      return {
+        ok: false,
+        error: {
+          ...line.error,
+          message: `header #${i} (${JSON.stringify(h.name)}): ${line.error.message}`,
+        },
+      };
     }
     out += line.value;
   }

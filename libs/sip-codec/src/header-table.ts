@@ -106,6 +106,8 @@ const ROWS: readonly Row[] = [
   ['Reject-Contact', 'j', true, null, 'RFC 3841 §10'],
   ['Request-Disposition', 'd', true, null, 'RFC 3841 §10'],
   ['Diversion', '', true, 'diversion', 'RFC 5806 §3'],
+  // Not standard, but the Diversion grammar under another name, as voice-AI platforms read it.
+  ['X-Diversion', '', true, 'diversion', 'RFC 5806 §3'],
   ['History-Info', '', true, 'history-info', 'RFC 7044 §4'],
   ['Reason', '', true, 'reason', 'RFC 3326 §2'],
   ['User-to-User', '', true, 'uui', 'RFC 7433 §4.1'],

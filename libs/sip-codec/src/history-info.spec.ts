@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diversionEntryView, parseDiversion, serializeDiversion, type DiversionEntry } from './diversion.ts';
+import {
+  diversionEntryView,
+  parseDiversion,
+  serializeDiversion,
+  type DiversionEntry,
+} from './diversion.ts';
 import {
   historyInfoEntryView,
   nextHistoryInfoIndex,
@@ -50,8 +55,21 @@ describe('parseHistoryInfo (RFC 7044)', () => {
       '<sip:bob@example.com?Reason=SIP%3Bcause%3D302%3Btext%3D%22Moved%22>;index=1, "Bob" <sip:bob@192.0.2.4;cause=302?Privacy=history>;index=1.1;mp=1;foo=bar',
     ]);
     expect(entries.map(historyInfoEntryView)).toEqual([
-      { uri: 'sip:bob@example.com?Reason=SIP%3Bcause%3D302%3Btext%3D%22Moved%22', index: '1', reason: [{ protocol: 'SIP', cause: 302, text: 'Moved' }], params: [] },
-      { uri: 'sip:bob@192.0.2.4;cause=302?Privacy=history', displayName: 'Bob', index: '1.1', mp: '1', cause: 302, privacy: ['history'], params: [{ name: 'foo', value: 'bar' }] },
+      {
+        uri: 'sip:bob@example.com?Reason=SIP%3Bcause%3D302%3Btext%3D%22Moved%22',
+        index: '1',
+        reason: [{ protocol: 'SIP', cause: 302, text: 'Moved' }],
+        params: [],
+      },
+      {
+        uri: 'sip:bob@192.0.2.4;cause=302?Privacy=history',
+        displayName: 'Bob',
+        index: '1.1',
+        mp: '1',
+        cause: 302,
+        privacy: ['history'],
+        params: [{ name: 'foo', value: 'bar' }],
+      },
     ]);
     expect(entries[1]?.indexPath).toEqual([1, 1]);
   });
@@ -106,14 +124,24 @@ describe('parseHistoryInfo (RFC 7044)', () => {
   });
 
   it('never throws', () => {
-    fc.assert(fc.property(fc.string(), fc.boolean(), (s, strict) => (parseHistoryInfo(s, { strict }), true)));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.boolean(),
+        (s, strict) => (parseHistoryInfo(s, { strict }), true),
+      ),
+    );
   });
 });
 
 describe('History-Info index rules (RFC 7044 §10.3)', () => {
   it('accepts a well-formed history', () => {
     expect(validateHistoryInfoIndices(hi(HISTORY_INFO))).toEqual({ ok: true, value: true });
-    expect(validateHistoryInfoIndices(hi('<sip:a@b.com>;index=1, <sip:c@d.com>;index=1.1;rc=1, <sip:e@f.com>;index=1.2;mp=1'))).toEqual({ ok: true, value: true });
+    expect(
+      validateHistoryInfoIndices(
+        hi('<sip:a@b.com>;index=1, <sip:c@d.com>;index=1.1;rc=1, <sip:e@f.com>;index=1.2;mp=1'),
+      ),
+    ).toEqual({ ok: true, value: true });
   });
 
   it.each([
@@ -140,12 +168,17 @@ describe('History-Info index rules (RFC 7044 §10.3)', () => {
 
 describe('RFC 7544 mapping', () => {
   it('maps the RFC 7544 §7 Diversion chain to its History-Info', () => {
-    expect(diversionToHistoryInfo(div(DIVERSION), 'sip:last_diverting_target@example.com')).toEqual({ ok: true, value: HISTORY_INFO });
+    expect(diversionToHistoryInfo(div(DIVERSION), 'sip:last_diverting_target@example.com')).toEqual(
+      { ok: true, value: HISTORY_INFO },
+    );
   });
 
   it('maps the RFC 7544 §7 History-Info back to its Diversion chain', () => {
     const back = historyInfoToDiversion(hi(HISTORY_INFO));
-    expect(back.ok && serializeDiversion(back.value)).toEqual({ ok: true, value: DIVERSION.join(', ') });
+    expect(back.ok && serializeDiversion(back.value)).toEqual({
+      ok: true,
+      value: DIVERSION.join(', '),
+    });
   });
 
   it('expands a counter into that many hi-entries and merges them back', () => {
@@ -153,45 +186,97 @@ describe('RFC 7544 mapping', () => {
     const rows = diversionToHistoryInfo(chain, 'sip:t@example.com');
     expect(rows).toEqual({
       ok: true,
-      value: ['<sip:a@example.com>;index=1', '<sip:a@example.com;cause=408>;index=1.1;mp=1', '<sip:t@example.com;cause=408>;index=1.1.1;mp=1.1'],
+      value: [
+        '<sip:a@example.com>;index=1',
+        '<sip:a@example.com;cause=408>;index=1.1;mp=1',
+        '<sip:t@example.com;cause=408>;index=1.1.1;mp=1.1',
+      ],
     });
     const back = historyInfoRowsToDiversion(rows.ok ? rows.value : []);
-    expect(back.ok && back.value.map(diversionEntryView)).toEqual([{ uri: 'sip:a@example.com', reason: 'no-answer', counter: 2, privacy: 'off', params: [] }]);
+    expect(back.ok && back.value.map(diversionEntryView)).toEqual([
+      { uri: 'sip:a@example.com', reason: 'no-answer', counter: 2, privacy: 'off', params: [] },
+    ]);
   });
 
   it('takes the cause from an embedded SIP Reason and skips retargeting that was no diversion', () => {
     const back = historyInfoRowsToDiversion([
       '<sip:a@example.com>;index=1, <sip:b@example.com?Reason=SIP%3Bcause%3D486>;index=1.1;rc=1, <sip:c@example.com>;index=1.1.1;mp=1.1',
     ]);
-    expect(back.ok && back.value.map((e) => [e.uri.raw, e.reason])).toEqual([['sip:b@example.com', 'user-busy']]);
+    expect(back.ok && back.value.map((e) => [e.uri.raw, e.reason])).toEqual([
+      ['sip:b@example.com', 'user-busy'],
+    ]);
     expect(historyInfoRowsToDiversion(['<sip:a@>;index=1']).ok).toBe(false);
   });
 
   it('maps tel and other URIs, and refuses a bad Request-URI', () => {
-    expect(diversionToHistoryInfo(div('<tel:+12065550100>;reason=away'), 'urn:service:sos')).toEqual({
+    expect(
+      diversionToHistoryInfo(div('<tel:+12065550100>;reason=away'), 'urn:service:sos'),
+    ).toEqual({
       ok: true,
-      value: ['<tel:+12065550100>;index=1', '<urn:service:sos;cause=404>;index=1.1;mp=1'.replace(';cause=404', '')],
+      value: [
+        '<tel:+12065550100>;index=1',
+        '<urn:service:sos;cause=404>;index=1.1;mp=1'.replace(';cause=404', ''),
+      ],
     });
     expect(diversionToHistoryInfo([], 'not a uri').ok).toBe(false);
     expect(diversionToHistoryInfo([], null)).toEqual({ ok: true, value: [] });
   });
 
   it('uses the reason ↔ cause tables, with their defaults', () => {
-    expect(['unconditional', 'user-busy', 'no-answer', 'deflection', 'unavailable', 'away', 'bogus', null].map(reasonToCause)).toEqual([302, 486, 408, 480, 503, 404, 404, 404]);
-    expect([302, 486, 408, 480, 487, 503, 404, 500].map(causeToReason)).toEqual(['unconditional', 'user-busy', 'no-answer', 'deflection', 'deflection', 'unavailable', 'unknown', 'unknown']);
+    expect(
+      [
+        'unconditional',
+        'user-busy',
+        'no-answer',
+        'deflection',
+        'unavailable',
+        'away',
+        'bogus',
+        null,
+      ].map(reasonToCause),
+    ).toEqual([302, 486, 408, 480, 503, 404, 404, 404]);
+    expect([302, 486, 408, 480, 487, 503, 404, 500].map(causeToReason)).toEqual([
+      'unconditional',
+      'user-busy',
+      'no-answer',
+      'deflection',
+      'deflection',
+      'unavailable',
+      'unknown',
+      'unknown',
+    ]);
   });
 
   it('Diversion → History-Info → Diversion keeps URIs, mappable reasons, privacy and order', () => {
-    const reason = fc.constantFrom('unconditional', 'user-busy', 'no-answer', 'deflection', 'unavailable', 'unknown');
-    const entry = fc.record({ user: fc.stringMatching(/^[a-z]{1,8}$/), reason, counter: fc.integer({ min: 1, max: 3 }), privacy: fc.constantFrom('full', 'off') });
+    const reason = fc.constantFrom(
+      'unconditional',
+      'user-busy',
+      'no-answer',
+      'deflection',
+      'unavailable',
+      'unknown',
+    );
+    const entry = fc.record({
+      user: fc.stringMatching(/^[a-z]{1,8}$/),
+      reason,
+      counter: fc.integer({ min: 1, max: 3 }),
+      privacy: fc.constantFrom('full', 'off'),
+    });
     fc.assert(
       fc.property(fc.uniqueArray(entry, { maxLength: 4, selector: (e) => e.user }), (es) => {
-        const rows = es.map((e) => `<sip:${e.user}@example.com>;reason=${e.reason};counter=${e.counter};privacy=${e.privacy}`);
+        const rows = es.map(
+          (e) =>
+            `<sip:${e.user}@example.com>;reason=${e.reason};counter=${e.counter};privacy=${e.privacy}`,
+        );
         const chain = rows.length === 0 ? [] : div(rows);
         const hiRows = diversionToHistoryInfo(chain, 'sip:target@example.com');
         if (!hiRows.ok) return false;
         const back = historyInfoRowsToDiversion(hiRows.value);
-        return back.ok && JSON.stringify(back.value.map(diversionEntryView)) === JSON.stringify(chain.map(diversionEntryView));
+        return (
+          back.ok &&
+          JSON.stringify(back.value.map(diversionEntryView)) ===
+            JSON.stringify(chain.map(diversionEntryView))
+        );
       }),
     );
   });

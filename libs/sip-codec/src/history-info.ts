@@ -47,10 +47,17 @@ function embedded(uri: Uri, input: string, offset: number, options?: ParseOption
     const name = h.name.toLowerCase();
     if (name === 'reason') {
       const r = parseReason(h.value, options);
-      if (!r.ok) return fail('SIP_BAD_HISTORY_INFO', `embedded Reason: ${r.error.message}`, input, offset);
+      if (!r.ok)
+        return fail('SIP_BAD_HISTORY_INFO', `embedded Reason: ${r.error.message}`, input, offset);
       reasons.push(...r.value);
     } else if (name === 'privacy') {
-      privacy = [...(privacy ?? []), ...h.value.split(';').map((v) => v.trim()).filter((v) => v !== '')];
+      privacy = [
+        ...(privacy ?? []),
+        ...h.value
+          .split(';')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      ];
     }
   }
   return ok({ reasons, privacy });
@@ -63,9 +70,15 @@ function embedded(uri: Uri, input: string, offset: number, options?: ParseOption
  * Strict mode requires the name-addr form and an index (RFC 7044 §4: index MUST be present), and
  * valid index-vals in index/rc/mp/np. Tolerant mode keeps an entry without index (index: null).
  */
-function toEntry(address: NameAddr, input: string, offset: number, options?: ParseOptions): Result<HistoryInfoEntry> {
+function toEntry(
+  address: NameAddr,
+  input: string,
+  offset: number,
+  options?: ParseOptions,
+): Result<HistoryInfoEntry> {
   const strict = options?.strict === true;
-  if (strict && !address.angleBrackets) return fail('SIP_BAD_HISTORY_INFO', 'hi-entry must be a name-addr', input, offset);
+  if (strict && !address.angleBrackets)
+    return fail('SIP_BAD_HISTORY_INFO', 'hi-entry must be a name-addr', input, offset);
   const value = (n: string) => getParam(address.params, n)?.value ?? null;
   for (const name of TARGET_PARAMS) {
     const v = value(name);
@@ -74,11 +87,17 @@ function toEntry(address: NameAddr, input: string, offset: number, options?: Par
     }
   }
   const index = value('index');
-  if (strict && index === null) return fail('SIP_BAD_HISTORY_INFO', 'hi-entry without index', input, offset);
+  if (strict && index === null)
+    return fail('SIP_BAD_HISTORY_INFO', 'hi-entry without index', input, offset);
   const extra = embedded(address.uri, input, offset, options);
   if (!extra.ok) return extra;
-  const causeParam = isSipUri(address.uri) ? address.uri.params.find((p) => p.name.toLowerCase() === 'cause') : undefined;
-  const cause = causeParam?.value != null && /^[0-9]{3}$/.test(causeParam.value) ? Number(causeParam.value) : null;
+  const causeParam = isSipUri(address.uri)
+    ? address.uri.params.find((p) => p.name.toLowerCase() === 'cause')
+    : undefined;
+  const cause =
+    causeParam?.value != null && /^[0-9]{3}$/.test(causeParam.value)
+      ? Number(causeParam.value)
+      : null;
   return ok({
     address,
     uri: address.uri,
@@ -97,7 +116,10 @@ function toEntry(address: NameAddr, input: string, offset: number, options?: Par
 }
 
 /** History-Info = "History-Info" HCOLON hi-entry *(COMMA hi-entry), from one or more rows, in order. */
-export function parseHistoryInfo(rows: string | readonly string[], options?: ParseOptions): Result<HistoryInfoEntry[]> {
+export function parseHistoryInfo(
+  rows: string | readonly string[],
+  options?: ParseOptions,
+): Result<HistoryInfoEntry[]> {
   const out: HistoryInfoEntry[] = [];
   for (const row of typeof rows === 'string' ? [rows] : rows) {
     let i = skipSws(row, 0);
@@ -111,7 +133,8 @@ export function parseHistoryInfo(rows: string | readonly string[], options?: Par
       i = na.value.end;
       if (i >= row.length) break;
       i = skipSws(row, i + 1);
-      if (i >= row.length) return fail('SIP_BAD_HISTORY_INFO', 'hi-entry expected after ","', row, i);
+      if (i >= row.length)
+        return fail('SIP_BAD_HISTORY_INFO', 'hi-entry expected after ","', row, i);
     }
   }
   return ok(out);
@@ -120,7 +143,12 @@ export function parseHistoryInfo(rows: string | readonly string[], options?: Par
 /** Renders one hi-entry; index/rc/mp/np come from the fields, in place when already written. */
 export function serializeHistoryInfoEntry(e: HistoryInfoEntry): Result<string> {
   let params: Param[] = [...e.params];
-  for (const [name, v] of [['index', e.index], ['rc', e.rc], ['mp', e.mp], ['np', e.np]] as const) {
+  for (const [name, v] of [
+    ['index', e.index],
+    ['rc', e.rc],
+    ['mp', e.mp],
+    ['np', e.np],
+  ] as const) {
     if (v === null) params = withoutParam(params, name);
     else if (getParam(params, name)?.value !== v) params = withParam(params, name, v);
   }
@@ -152,8 +180,12 @@ export function validateHistoryInfoIndices(entries: readonly HistoryInfoEntry[])
     if (k === 0 && e.index !== '1') return at('the first index must be 1');
     if (seen.has(e.index)) return at(`index ${e.index} repeated`);
     const parent = e.indexPath.slice(0, -1).join('.');
-    if (k > 0 && (parent === '' || !seen.has(parent))) return at(`index ${e.index} has no parent before it`);
-    for (const [name, ref] of [['rc', e.rc], ['mp', e.mp]] as const) {
+    if (k > 0 && (parent === '' || !seen.has(parent)))
+      return at(`index ${e.index} has no parent before it`);
+    for (const [name, ref] of [
+      ['rc', e.rc],
+      ['mp', e.mp],
+    ] as const) {
       if (ref !== null && !seen.has(ref)) return at(`${name}=${ref} refers to no earlier entry`);
     }
     seen.add(e.index);
@@ -162,7 +194,10 @@ export function validateHistoryInfoIndices(entries: readonly HistoryInfoEntry[])
 }
 
 /** The index for a new entry retargeted from `parent` (default: the last entry): parent.(n+1). */
-export function nextHistoryInfoIndex(entries: readonly HistoryInfoEntry[], parent?: string): string {
+export function nextHistoryInfoIndex(
+  entries: readonly HistoryInfoEntry[],
+  parent?: string,
+): string {
   const from = parent ?? entries[entries.length - 1]?.index ?? null;
   if (from === null) return '1';
   let last = 0;
@@ -197,7 +232,8 @@ export function historyInfoEntryView(e: HistoryInfoEntry): HistoryInfoEntryView 
   if (e.mp !== null) view.mp = e.mp;
   if (e.np !== null) view.np = e.np;
   if (e.cause !== null) view.cause = e.cause;
-  if (e.reasons.length > 0) view.reason = e.reasons.map((r) => ({ protocol: r.protocol, cause: r.cause, text: r.text }));
+  if (e.reasons.length > 0)
+    view.reason = e.reasons.map((r) => ({ protocol: r.protocol, cause: r.cause, text: r.text }));
   if (e.privacy !== null) view.privacy = [...e.privacy];
   view.params = e.extensions.map((p) => ({ name: p.name, value: p.value }));
   return view;

@@ -132,3 +132,10 @@ export {
   truncateUtf8,
 } from './truncate.ts';
 export type { Dropped, EntriesFit, ParamsFit, TextCut } from './truncate.ts';
+export {
+  appendHeaders,
+  removeHeaders,
+  serializeMessage,
+  serializeMessageText,
+} from './serialize-message.ts';
+export type { SerializeMessageOptions } from './serialize-message.ts';

@@ -83,7 +83,8 @@ export function diversionToHistoryInfo(
 ): Result<string[]> {
   const steps: Step[] = [];
   for (const e of [...entries].reverse()) {
-    for (let n = 0; n < Math.max(1, e.counter ?? 1); n++) steps.push({ uri: e.uri, reason: e.reason, privacy: e.privacy });
+    for (let n = 0; n < Math.max(1, e.counter ?? 1); n++)
+      steps.push({ uri: e.uri, reason: e.reason, privacy: e.privacy });
   }
   if (requestUri !== null) {
     const uri = parseUri(requestUri, { strict: true });
@@ -95,7 +96,11 @@ export function diversionToHistoryInfo(
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k] as Step;
     const previous = k === 0 ? null : (steps[k - 1] as Step);
-    const uri = targetUri(step.uri, previous === null ? null : reasonToCause(previous.reason), privacyToHistoryInfo(step.privacy));
+    const uri = targetUri(
+      step.uri,
+      previous === null ? null : reasonToCause(previous.reason),
+      privacyToHistoryInfo(step.privacy),
+    );
     if (!uri.ok) return uri;
     const mp = k === 0 ? '' : `;mp=${index}`;
     if (k > 0) index += '.1';
@@ -120,16 +125,25 @@ interface Diverting {
  * (retargeting that was not a diversion) are skipped. Consecutive identical diversions are merged
  * into one entry with a counter. The result is most recent first, as Diversion is written.
  */
-export function historyInfoToDiversion(entries: readonly HistoryInfoEntry[]): Result<DiversionEntry[]> {
+export function historyInfoToDiversion(
+  entries: readonly HistoryInfoEntry[],
+): Result<DiversionEntry[]> {
   const diverting: Diverting[] = [];
   for (let k = 0; k + 1 < entries.length; k++) {
     const entry = entries[k] as HistoryInfoEntry;
     const next = entries[k + 1] as HistoryInfoEntry;
-    const embedded = entry.reasons.find((r) => r.protocol.toUpperCase() === 'SIP' && r.cause !== null);
+    const embedded = entry.reasons.find(
+      (r) => r.protocol.toUpperCase() === 'SIP' && r.cause !== null,
+    );
     const cause = next.cause ?? embedded?.cause ?? null;
     if (cause === null) continue;
     const privacy = entry.privacy?.some((p) => p.toLowerCase() === 'history') ? 'full' : 'off';
-    diverting.push({ entry, uri: stripHistoryInfoParts(entry.uri), reason: causeToReason(cause), privacy });
+    diverting.push({
+      entry,
+      uri: stripHistoryInfoParts(entry.uri),
+      reason: causeToReason(cause),
+      privacy,
+    });
   }
   const out: DiversionEntry[] = [];
   for (let k = 0; k < diverting.length; k++) {
@@ -159,7 +173,11 @@ function sameDiversion(a: Diverting, b: Diverting): boolean {
 /** The diverting user's URI without what History-Info added: the cause param and embedded headers. */
 function stripHistoryInfoParts(uri: Uri): Uri {
   if (!isSipUri(uri)) return uri;
-  const clean = { ...uri, params: uri.params.filter((p) => p.name.toLowerCase() !== 'cause'), headers: [] };
+  const clean = {
+    ...uri,
+    params: uri.params.filter((p) => p.name.toLowerCase() !== 'cause'),
+    headers: [],
+  };
   const raw = serializeUri(clean);
   return raw.ok ? { ...clean, raw: raw.value } : uri;
 }

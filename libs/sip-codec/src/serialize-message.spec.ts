@@ -30,7 +30,8 @@ function written(m: SipMessage, recomputeContentLength = false): string {
 
 // A realistic carrier INVITE: repeated and compact headers, a fold, a header name that is not a
 // token (tolerated), a value with UTF-8, an empty value and an SDP body.
-const SDP = 'v=0\r\no=- 1 1 IN IP4 192.0.2.44\r\ns=-\r\nc=IN IP4 192.0.2.44\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+const SDP =
+  'v=0\r\no=- 1 1 IN IP4 192.0.2.44\r\ns=-\r\nc=IN IP4 192.0.2.44\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 const INVITE = [
   'INVITE sip:+18005550142@ga.example.com;user=phone SIP/2.0',
   'Via: SIP/2.0/UDP 198.51.100.20:5060;branch=z9hG4bK-1;rport',
@@ -71,7 +72,10 @@ describe('serializeMessage: byte for byte', () => {
   const files = ['carrier', 'rfc4475'].flatMap((dir) =>
     readdirSync(join(import.meta.dirname, '../test-data', dir))
       .filter((f) => /\.(sip|dat)$/.test(f))
-      .map((f) => ({ f, input: new Uint8Array(readFileSync(join(import.meta.dirname, '../test-data', dir, f))) }))
+      .map((f) => ({
+        f,
+        input: new Uint8Array(readFileSync(join(import.meta.dirname, '../test-data', dir, f))),
+      }))
       .filter(({ input }) => parseMessage(input).ok),
   );
 
@@ -91,7 +95,9 @@ describe('serializeMessage: byte for byte', () => {
     // Whatever was normalised reads back as the same message.
     if (r.ok && !same) {
       const again = parsed(r.value);
-      expect(again.headers.map((h) => [h.name, h.value])).toEqual(parsed(input).headers.map((h) => [h.name, h.value]));
+      expect(again.headers.map((h) => [h.name, h.value])).toEqual(
+        parsed(input).headers.map((h) => [h.name, h.value]),
+      );
     }
   });
 
@@ -120,12 +126,19 @@ describe('serializeMessage: byte for byte', () => {
 
   it('parse then serialize gives the input bytes back (CRLF line ends)', () => {
     fc.assert(
-      fc.property(startLine, fc.array(row, { maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 30 }), (start, rows, body) => {
-        const b = bytes(body);
-        const input = bytes(`${[start, ...rows, `Content-Length: ${b.length}`].join('\r\n')}\r\n\r\n${body}`);
-        const r = serializeMessage(parsed(input));
-        expect(r.ok && Buffer.from(r.value).equals(Buffer.from(input))).toBe(true);
-      }),
+      fc.property(
+        startLine,
+        fc.array(row, { maxLength: 10 }),
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        (start, rows, body) => {
+          const b = bytes(body);
+          const input = bytes(
+            `${[start, ...rows, `Content-Length: ${b.length}`].join('\r\n')}\r\n\r\n${body}`,
+          );
+          const r = serializeMessage(parsed(input));
+          expect(r.ok && Buffer.from(r.value).equals(Buffer.from(input))).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -144,7 +157,9 @@ describe('serializeMessage: byte for byte', () => {
     expect(written(parsed('OPTIONS sip:a@b SIP/2.0\nVia: x\n fold\nMax-Forwards: 1\n\n'))).toBe(
       'OPTIONS sip:a@b SIP/2.0\r\nVia: x fold\r\nMax-Forwards: 1\r\n\r\n',
     );
-    expect(written(parsed('SIP/2.0 100 Trying\r\nX-A: 1'))).toBe('SIP/2.0 100 Trying\r\nX-A: 1\r\n\r\n');
+    expect(written(parsed('SIP/2.0 100 Trying\r\nX-A: 1'))).toBe(
+      'SIP/2.0 100 Trying\r\nX-A: 1\r\n\r\n',
+    );
   });
 });
 
@@ -182,16 +197,23 @@ describe('serializeMessage: headers built or changed by code', () => {
   });
 
   it('never writes a line that reads back as another header, whatever the rows hold', () => {
-    const field = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('X-A', 'a\r\nX-Evil: 1', ' ok', '', 'a\r\n b'));
+    const field = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('X-A', 'a\r\nX-Evil: 1', ' ok', '', 'a\r\n b'),
+    );
     // Known names are left out: their grammars (From, CSeq, Content-Length…) refuse random values.
     const unknown = field.map((n) => (lookupHeader(n) === undefined ? n : `X-${n}`));
-    const h = fc.record({ name: unknown, value: field, raw: field }).map((x) => row(x.name, x.value, x.raw));
+    const h = fc
+      .record({ name: unknown, value: field, raw: field })
+      .map((x) => row(x.name, x.value, x.raw));
     fc.assert(
       fc.property(fc.array(h, { maxLength: 5 }), (rows) => {
         const r = serializeMessage(withRows(rows));
         if (!r.ok) return;
         const back = parsed(r.value);
-        expect(back.headers.map((x) => [x.name, x.value])).toEqual(rows.map((x) => [x.name, x.value]));
+        expect(back.headers.map((x) => [x.name, x.value])).toEqual(
+          rows.map((x) => [x.name, x.value]),
+        );
       }),
       { numRuns: 1000 },
     );
@@ -244,7 +266,9 @@ describe('serializeMessage: Content-Length', () => {
 
   it('adds Content-Length when asked and there is none; leaves it out otherwise', () => {
     const none = withRows([row('X-A', '1')]);
-    expect(written(none, true)).toBe('MESSAGE sip:a@b SIP/2.0\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi');
+    expect(written(none, true)).toBe(
+      'MESSAGE sip:a@b SIP/2.0\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi',
+    );
     expect(written(none)).toBe('MESSAGE sip:a@b SIP/2.0\r\nX-A: 1\r\n\r\nhi');
   });
 });
@@ -287,7 +311,10 @@ describe('removeHeaders', () => {
   it.each([
     [['Via'], ['Via', 'v']],
     [['v'], ['Via', 'v']],
-    [['FROM', 'x-brand'], ['f', 'X-Brand']],
+    [
+      ['FROM', 'x-brand'],
+      ['f', 'X-Brand'],
+    ],
     [['X-Foo[1]'], ['X-Foo[1]']],
     [['X-Absent'], []],
     [[], []],
@@ -299,6 +326,12 @@ describe('removeHeaders', () => {
   it('refuses a name no header could have, and changes nothing', () => {
     const r = removeHeaders(m, ['Via', 'X Bad']);
     expect(!r.ok && [r.error.code, r.error.offset]).toEqual(['SIP_BAD_HEADER_NAME', 1]);
-    expect(text(serializeMessage(m).ok ? (serializeMessage(m) as { value: Uint8Array }).value : new Uint8Array())).toBe(INVITE);
+    expect(
+      text(
+        serializeMessage(m).ok
+          ? (serializeMessage(m) as { value: Uint8Array }).value
+          : new Uint8Array(),
+      ),
+    ).toBe(INVITE);
   });
 });

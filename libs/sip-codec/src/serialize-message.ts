@@ -94,7 +94,12 @@ function unfoldSafeRaw(raw: string): string | null {
 function headerLine(h: SipHeader): Result<string> {
   const badName = findBadName(h.name);
   if (badName !== -1) {
-    return fail('SIP_BAD_HEADER_NAME', `unsafe header name ${JSON.stringify(h.name)}`, h.name, badName);
+    return fail(
+      'SIP_BAD_HEADER_NAME',
+      `unsafe header name ${JSON.stringify(h.name)}`,
+      h.name,
+      badName,
+    );
   }
   if (unfoldSafeRaw(h.raw) === h.value) return ok(`${h.name}:${h.raw}\r\n`);
   const v = validateHeaderValue(h.value);
@@ -174,7 +179,12 @@ export function serializeMessageText(
   try {
     return ok(text.value + decoder.decode(msg.body));
   } catch {
-    return fail('SIP_BAD_UTF8', 'body is not UTF-8; use serializeMessage', text.value, text.value.length);
+    return fail(
+      'SIP_BAD_UTF8',
+      'body is not UTF-8; use serializeMessage',
+      text.value,
+      text.value.length,
+    );
   }
 }
 
@@ -183,19 +193,20 @@ export function serializeMessageText(
  * that is not a token or an unsafe value refuses the whole edit (the error names which header)
  * and the message is left as it was. The rows look as `parseMessage` would read them back.
  */
-export function appendHeaders(msg: SipMessage, headers: readonly HeaderField[]): Result<SipMessage> {
+export function appendHeaders(
+  msg: SipMessage,
+  headers: readonly HeaderField[],
+): Result<SipMessage> {
   const block = serializeHeaderBlock(headers);
   if (!block.ok) return block;
-  const added = headers.map(
-    ({ name, value }): SipHeader => ({
-      name,
-      canonical: canonicalHeaderName(name),
-      raw: value === '' ? '' : ` ${value}`,
-      value,
-      values: isListHeader(name) ? splitList(value) : [value],
-      offset: -1, // not read from any input
-    }),
-  );
+  const added = headers.map(({ name, value }): SipHeader => ({
+    name,
+    canonical: canonicalHeaderName(name),
+    raw: value === '' ? '' : ` ${value}`,
+    value,
+    values: isListHeader(name) ? splitList(value) : [value],
+    offset: -1, // not read from any input
+  }));
   return ok({ ...msg, headers: [...msg.headers, ...added] });
 }
 

@@ -72,7 +72,8 @@ describe('truncateUtf8', () => {
         expect(s.startsWith(value)).toBe(true);
         expect(bytes).toBeLessThanOrEqual(max);
         // maximal: the next code point would not fit
-        if (next !== undefined) expect(bytes + utf8Length(String.fromCodePoint(next))).toBeGreaterThan(max);
+        if (next !== undefined)
+          expect(bytes + utf8Length(String.fromCodePoint(next))).toBeGreaterThan(max);
         expect(bytes + droppedBytes).toBe(utf8Length(s));
         // never half a pair; a lone surrogate in the input may stay (TextEncoder writes U+FFFD)
         if (findLoneSurrogate(s) === -1) expect(findLoneSurrogate(value)).toBe(-1);
@@ -91,24 +92,40 @@ describe('truncateUriEscaped', () => {
     ['%41%42', 6, '%41%42'],
     ['plain', 3, 'pla'],
     ['a%C3%A9', 4, 'a'],
+    ['a%C3%A9', 6, 'a'],
+    ['a%C3%A9b', 7, 'a%C3%A9'],
+    ['%E2%82%AC!', 9, '%E2%82%AC'],
+    ['%E2%82%AC!', 8, ''],
+    ['%F0%9F%98%80', 11, ''],
+    ['%F0%9F%98%80', 12, '%F0%9F%98%80'],
+    ['%41%80%80%80%80x', 15, '%41%80%80%80%80'],
+    ['%41%zz%80x', 9, '%41%zz%80'],
+    ['%4', 1, ''],
   ])('%j to %i → %j', (s, max, value) => {
     const cut = truncateUriEscaped(s, max);
     expect([cut.value, cut.droppedBytes]).toEqual([value, s.length - value.length]);
   });
 
-  it('never ends inside an escape, and keeps all but at most two bytes it could', () => {
+  it('never ends inside an escape or an escaped UTF-8 sequence', () => {
     const escaped = fc
-      .array(fc.oneof(fc.constantFrom('a', 'b', '-'), fc.constantFrom('%20', '%3B', '%C3%A9')), {
-        maxLength: 20,
-      })
+      .array(
+        fc.oneof(
+          fc.constantFrom('a', 'b', '-'),
+          fc.constantFrom('%20', '%3B', '%C3%A9', '%e2%82%ac', '%F0%9F%98%80'),
+        ),
+        {
+          maxLength: 20,
+        },
+      )
       .map((xs) => xs.join(''));
     fc.assert(
       fc.property(escaped, fc.nat(40), (s, max) => {
         const { value, dropped } = truncateUriEscaped(s, max);
         expect(s.startsWith(value)).toBe(true);
         expect(utf8Length(value)).toBeLessThanOrEqual(max);
-        expect(utf8Length(value)).toBeGreaterThanOrEqual(Math.min(max, s.length) - 2);
+        expect(utf8Length(value)).toBeGreaterThanOrEqual(Math.min(max, s.length) - 11);
         expect(/%[0-9A-F]?$/.test(value)).toBe(false);
+        expect(() => decodeURIComponent(value)).not.toThrow();
         expect(value + (dropped[0]?.value ?? '')).toBe(s);
       }),
     );
@@ -147,7 +164,7 @@ describe('fitParams', () => {
   it('reports a flag param without a value, and counts quotes', () => {
     const r = fitParams([p('a', 'x y'), p('lr')], 3, (_x, i) => i);
     expect(r.ok && r.value.report).toEqual([
-      { kind: 'param', name: 'a', value: 'x y', bytes: 7, reason: 'over the 3-byte budget' },
+      { kind: 'param', name: 'a', value: 'x y', bytes: 8, reason: 'over the 3-byte budget' },
     ]);
     const all = fitParams([p('lr')], 0, () => 0);
     expect(all.ok && all.value.report).toEqual([
@@ -226,7 +243,13 @@ describe('fitEntries', () => {
   });
 
   it('keeps higher priorities', () => {
-    const r = fitEntries(['aaaa', 'bbbb', 'cccc'], render, ',', 9, (_e, i) => [0, 5, 5][i] as number);
+    const r = fitEntries(
+      ['aaaa', 'bbbb', 'cccc'],
+      render,
+      ',',
+      9,
+      (_e, i) => [0, 5, 5][i] as number,
+    );
     expect(r.ok && r.value.kept).toEqual(['bbbb', 'cccc']);
   });
 

@@ -9,7 +9,10 @@ import { serializeParam, type Param } from './params.ts';
  * record them and keep them in the call context. Nothing here alters what it keeps.
  */
 
-/** Something a budget removed. `bytes` is what it took on the wire (its separator included). */
+/**
+ * Something a budget removed. `bytes` is what it took on the wire: a parameter with its ";", a
+ * list entry with one separator, the UTF-8 bytes of text cut off.
+ */
 export interface Dropped {
   readonly kind: 'param' | 'entry' | 'text';
   /** The parameter name (kind `param`). */
@@ -37,7 +40,9 @@ function textCut(s: string, end: number, maxBytes: number): TextCut {
   const tail = s.slice(end);
   const droppedBytes = utf8Length(tail);
   const dropped: Dropped[] =
-    tail === '' ? [] : [{ kind: 'text', value: tail, bytes: droppedBytes, reason: overBudget(maxBytes) }];
+    tail === ''
+      ? []
+      : [{ kind: 'text', value: tail, bytes: droppedBytes, reason: overBudget(maxBytes) }];
   return { value, droppedBytes, dropped };
 }
 
@@ -73,15 +78,41 @@ export function truncateUtf8(s: string, maxBytes: number): TextCut {
   return textCut(s, utf8PrefixEnd(s, maxBytes), maxBytes);
 }
 
+/** The byte a `%XX` escape at `i` stands for, or -1 when there is none there. */
+function escapedByte(s: string, i: number): number {
+  if (i < 0 || s.charCodeAt(i) !== 0x25) return -1;
+  const hex = s.slice(i + 1, i + 3);
+  return /^[0-9A-Fa-f]{2}$/.test(hex) ? parseInt(hex, 16) : -1;
+}
+
 /**
- * Like {@link truncateUtf8} for an escaped URI component (`a%20b`): the cut never falls inside a
- * `%XX` escape, so it may keep up to two bytes less than `maxBytes`.
+ * Where an escaped UTF-8 sequence that `end` would split starts (`%C3` without its `%A9`), or
+ * `end` when the escapes before `end` end a whole sequence.
+ */
+function escapedSequenceStart(s: string, end: number): number {
+  let continuation = 0;
+  let at = end - 3;
+  let byte = escapedByte(s, at);
+  while (byte >= 0x80 && byte <= 0xbf && continuation < 3) {
+    continuation++;
+    at -= 3;
+    byte = escapedByte(s, at);
+  }
+  const needed = byte >= 0xf0 ? 3 : byte >= 0xe0 ? 2 : byte >= 0xc0 ? 1 : 0;
+  return continuation < needed ? at : end;
+}
+
+/**
+ * Like {@link truncateUtf8} for an escaped URI component (`caf%C3%A9`): the cut never falls inside
+ * a `%XX` escape, nor between the escapes of one UTF-8 sequence, so it may keep up to 11 bytes
+ * less than `maxBytes`.
  */
 export function truncateUriEscaped(s: string, maxBytes: number): TextCut {
   let end = utf8PrefixEnd(s, maxBytes);
   if (end < s.length) {
     if (s.charCodeAt(end - 1) === 0x25) end -= 1;
     else if (s.charCodeAt(end - 2) === 0x25) end -= 2;
+    end = escapedSequenceStart(s, end);
   }
   return textCut(s, end, maxBytes);
 }
@@ -151,7 +182,12 @@ export function fitParams(
   const report: Dropped[] = [];
   params.forEach((p, i) => {
     if (alive[i] === true) return;
-    const row = { kind: 'param', name: p.name, bytes: sizes[i] as number, reason: overBudget(budgetBytes) } as const;
+    const row = {
+      kind: 'param',
+      name: p.name,
+      bytes: sizes[i] as number,
+      reason: overBudget(budgetBytes),
+    } as const;
     report.push(p.value === null ? row : { ...row, value: p.value });
   });
   return ok({
@@ -200,7 +236,12 @@ export function fitEntries<T>(
   const report: Dropped[] = [];
   rendered.forEach((value, i) => {
     if (alive[i] === true) return;
-    report.push({ kind: 'entry', value, bytes: (sizes[i] as number) + sep, reason: overBudget(budgetBytes) });
+    report.push({
+      kind: 'entry',
+      value,
+      bytes: (sizes[i] as number) + sep,
+      reason: overBudget(budgetBytes),
+    });
   });
   return ok({
     kept: entries.filter((_, i) => alive[i]),
