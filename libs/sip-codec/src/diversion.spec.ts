@@ -101,6 +101,11 @@ describe('parseDiversion', () => {
     });
   });
 
+  it('tolerant mode takes the first of a repeated named parameter', () => {
+    const [e] = entries('<sip:a@b.com>;reason=user-busy;reason=away', false);
+    expect(e?.reason).toBe('user-busy');
+  });
+
   it('never throws, in either mode', () => {
     fc.assert(
       fc.property(fc.array(fc.string(), { maxLength: 3 }), fc.boolean(), (rows, strict) => {

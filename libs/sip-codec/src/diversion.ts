@@ -69,7 +69,8 @@ function toEntry(
       offset,
     );
   }
-  const seen = new Set<string>();
+  // One pass: the first occurrence of each named parameter gives the field (as getParam would).
+  const named: Record<string, string | null | undefined> = {};
   const extensions: Param[] = [];
   for (const p of address.params) {
     const name = p.name.toLowerCase();
@@ -77,25 +78,26 @@ function toEntry(
       extensions.push(p);
       continue;
     }
-    if (strict && seen.has(name)) {
-      return fail('SIP_BAD_DIVERSION', `parameter ${p.name} appears twice`, input, offset);
+    if (named[name] !== undefined) {
+      if (strict) return fail('SIP_BAD_DIVERSION', `parameter ${p.name} appears twice`, input, offset);
+      continue;
     }
-    seen.add(name);
-    if (strict && p.value === null)
+    if (strict && p.value === null) {
       return fail('SIP_BAD_DIVERSION', `${p.name} needs a value`, input, offset);
+    }
     if (strict && (name === 'counter' || name === 'limit') && twoDigits(p.value) === null) {
       return fail('SIP_BAD_DIVERSION', `${p.name} must be one or two digits`, input, offset);
     }
+    named[name] = p.value;
   }
-  const value = (n: string) => getParam(address.params, n)?.value ?? null;
   return ok({
     address,
     uri: address.uri,
-    reason: value('reason'),
-    counter: twoDigits(value('counter')),
-    limit: twoDigits(value('limit')),
-    privacy: value('privacy'),
-    screen: value('screen'),
+    reason: named['reason'] ?? null,
+    counter: twoDigits(named['counter'] ?? null),
+    limit: twoDigits(named['limit'] ?? null),
+    privacy: named['privacy'] ?? null,
+    screen: named['screen'] ?? null,
     extensions,
     params: address.params,
     raw: address.raw,

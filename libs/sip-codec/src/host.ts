@@ -4,11 +4,23 @@ import type { HostType } from './uri-model.ts';
 
 /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
 export function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  return (
-    parts.length === 4 &&
-    parts.every((p) => p.length >= 1 && p.length <= 3 && /^[0-9]+$/.test(p) && Number(p) <= 255)
-  );
+  // One pass, no allocation: this runs for every host of every address a message carries.
+  let octets = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i === s.length ? 0x2e : s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || value > 255) return false;
+      octets++;
+      digits = 0;
+      value = 0;
+    } else if (isDigit(c) && digits < 3) {
+      value = value * 10 + (c - 0x30);
+      digits++;
+    } else return false;
+  }
+  return octets === 4;
 }
 
 function isHexGroup(g: string): boolean {

@@ -29,7 +29,7 @@ function findLooseInvalid(s: string, delimiters: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c <= 0x20 || c === 0x7f || c === 0x3c || c === 0x3e || c === 0x22) return i;
-    if (delimiters.includes(s[i] as string)) return i;
+    for (let k = 0; k < delimiters.length; k++) if (delimiters.charCodeAt(k) === c) return i;
   }
   return -1;
 }
