@@ -32,21 +32,22 @@ const p = (name: string, value: string | null = null, quoted = false): Param => 
   quoted,
 });
 
-/** kept and dropped, as indices into the input: together a permutation of it, kept in order. */
+/** kept is a subsequence of input, and kept + dropped = input as multisets. */
 function partitionsInOrder<T>(input: readonly T[], kept: readonly T[], dropped: readonly T[]) {
   const used = input.map(() => false);
-  const indexOf = (x: T) => {
+  let from = 0;
+  for (const x of kept) {
+    const i = input.findIndex((y, j) => j >= from && y === x);
+    if (i === -1) return false;
+    used[i] = true;
+    from = i + 1;
+  }
+  for (const x of dropped) {
     const i = input.findIndex((y, j) => !used[j] && y === x);
-    if (i !== -1) used[i] = true;
-    return i;
-  };
-  const keptAt = kept.map(indexOf);
-  const droppedAt = dropped.map(indexOf);
-  return (
-    [...keptAt, ...droppedAt].every((i) => i !== -1) &&
-    used.every(Boolean) &&
-    keptAt.every((i, k) => k === 0 || i > (keptAt[k - 1] as number))
-  );
+    if (i === -1) return false;
+    used[i] = true;
+  }
+  return used.every(Boolean);
 }
 
 describe('truncateUtf8', () => {
