@@ -79,7 +79,8 @@ function toEntry(
       continue;
     }
     if (named[name] !== undefined) {
-      if (strict) return fail('SIP_BAD_DIVERSION', `parameter ${p.name} appears twice`, input, offset);
+      if (strict)
+        return fail('SIP_BAD_DIVERSION', `parameter ${p.name} appears twice`, input, offset);
       continue;
     }
     if (strict && p.value === null) {
