@@ -13,6 +13,8 @@ export default defineConfig({
     watch: false,
     globals: false,
     environment: 'node',
+    // Property tests run thousands of cases; a loaded 2-core CI machine needs more than 5 s.
+    testTimeout: 30_000,
     include: ['src/**/*.{test,spec}.ts'],
     reporters: ['default', ['json', { outputFile: './test-output/vitest-report.json' }]],
     coverage: {

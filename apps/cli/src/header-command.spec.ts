@@ -98,7 +98,7 @@ describe('sipctx header: other known headers', () => {
     ['Content-Length', '1234567890123456', 'SIP_BAD_HEADER_VALUE', 15],
     ['CSeq', 'INVITE', 'SIP_BAD_CSEQ', 0],
     ['CSeq', '1234567890123456 INVITE', 'SIP_BAD_CSEQ', 0],
-    ['CSeq', '1 IN"VITE', 'SIP_BAD_CSEQ', 2],
+    ['CSeq', '1 IN"VITE', 'SIP_BAD_CSEQ', 4],
   ])('%s %j is refused with %s at %i', async (name, row, code, offset) => {
     const r = await runCli(['header', name, row]);
     expect(r.exitCode).toBe(2);

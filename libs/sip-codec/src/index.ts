@@ -76,6 +76,9 @@ export { getHeader, getHeaders, headerValues } from './header-access.ts';
 export { checkHeaderCounts } from './message-checks.ts';
 export { findEmptyListElement, splitList } from './split-list.ts';
 
+export { CSEQ_MAX, parseCSeq } from './cseq.ts';
+export type { CSeq } from './cseq.ts';
+
 // Diversion (RFC 5806), History-Info (RFC 7044) and their mapping (RFC 7544)
 export {
   buildDiversionEntry,

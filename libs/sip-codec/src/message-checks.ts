@@ -8,6 +8,7 @@ import {
   scanWord,
   skipSws,
 } from './chars.ts';
+import { parseCSeq } from './cseq.ts';
 import { fail, ok, type Result, type SipErrorCode } from './errors.ts';
 import { lookupHeader, type HeaderCodec, type HeaderSpec } from './header-table.ts';
 import type { SipHeader, SipMessage } from './message-model.ts';
@@ -43,7 +44,6 @@ const INT_MAX: ReadonlyMap<string, number> = new Map([
   ['RSeq', 2 ** 32 - 1], // RFC 3262 §7.1
 ]);
 
-const CSEQ_MAX = 2 ** 31 - 1; // RFC 3261 §8.1.1.5: "MUST be less than 2**31"
 const DELTA_MAX = 2 ** 32 - 1; // RFC 3261 §20.19, §20.33: delta-seconds
 
 function fromResult(r: Result<unknown>): Problem | null {
@@ -63,21 +63,11 @@ function scanDigits(s: string, pos: number): number {
   return i;
 }
 
-/** CSeq = "CSeq" HCOLON 1*DIGIT LWS Method   (RFC 3261 §20.16) */
+/** CSeq = "CSeq" HCOLON 1*DIGIT LWS Method   (RFC 3261 §20.16); its method must be the request's. */
 const checkCSeq: Validator = ({ value }, message) => {
-  const numberEnd = scanDigits(value, 0);
-  const n = digitsValue(value, 0, numberEnd);
-  if (n < 0 || n > CSEQ_MAX) return { code: 'SIP_BAD_CSEQ', message: 'CSeq number out of range' };
-  const methodStart = skipSws(value, numberEnd);
-  const methodEnd = scanToken(value, methodStart);
-  if (methodStart === numberEnd || methodEnd === methodStart || methodEnd !== value.length) {
-    return { code: 'SIP_BAD_CSEQ', message: 'CSeq must be a number and a method' };
-  }
-  const method = message.kind === 'request' ? message.method : null;
-  if (
-    method !== null &&
-    (methodEnd - methodStart !== method.length || !value.startsWith(method, methodStart))
-  ) {
+  const cseq = parseCSeq(value);
+  if (!cseq.ok) return fromResult(cseq);
+  if (message.kind === 'request' && cseq.value.method !== message.method) {
     return { code: 'SIP_METHOD_MISMATCH', message: 'CSeq method differs from the request method' };
   }
   return null;
