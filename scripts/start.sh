@@ -24,7 +24,7 @@ npx sipctx convert --to history-info --request-uri 'sip:+12065551234@voice.examp
   '<sip:+15559876543@acmebank.example>;reason=unconditional;counter=1'
 if [ -f "$example" ]; then
   step "sipctx parse $example (first lines)"
-  npx sipctx parse "$example" | head -40
+  npx sipctx parse "$example" | head -40 || true
 fi
 cat <<TXT
 
