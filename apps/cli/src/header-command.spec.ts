@@ -93,10 +93,43 @@ describe('sipctx header: other known headers', () => {
     expect(route['entries']).toHaveLength(2);
   });
 
+  it('gives Via hops in order, across rows and compact forms', async () => {
+    const via = await headerOk([
+      'v',
+      'SIP/2.0/UDP 192.0.2.1:5060;received=192.0.2.207;branch=z9hG4bK77asjd;rport=5061',
+      'SIP/2.0/TLS proxy.example.com;branch=z9hG4bK-2',
+    ]);
+    expect(via['entries']).toEqual([
+      {
+        protocol: 'SIP',
+        version: '2.0',
+        transport: 'UDP',
+        host: '192.0.2.1',
+        port: 5060,
+        branch: 'z9hG4bK77asjd',
+        received: '192.0.2.207',
+        rport: 5061,
+        params: expect.any(Array),
+      },
+      {
+        protocol: 'SIP',
+        version: '2.0',
+        transport: 'TLS',
+        host: 'proxy.example.com',
+        port: null,
+        branch: 'z9hG4bK-2',
+        received: null,
+        rport: null,
+        params: [{ name: 'branch', value: 'z9hG4bK-2' }],
+      },
+    ]);
+  });
+
   it.each([
     ['Max-Forwards', '7O', 'SIP_BAD_HEADER_VALUE', 0],
     ['Content-Length', '1234567890123456', 'SIP_BAD_HEADER_VALUE', 15],
     ['CSeq', 'INVITE', 'SIP_BAD_CSEQ', 0],
+    ['Via', 'SIP/2.0/UDP host:99999', 'SIP_BAD_VIA', 17],
     ['CSeq', '1234567890123456 INVITE', 'SIP_BAD_CSEQ', 0],
     ['CSeq', '1 IN"VITE', 'SIP_BAD_CSEQ', 4],
   ])('%s %j is refused with %s at %i', async (name, row, code, offset) => {

@@ -11,12 +11,14 @@ import {
   parseReferTo,
   parseReplaces,
   parseUui,
+  parseVia,
   type HeaderCodec,
   type ParseOptions,
   type ReasonValue,
   type Replaces,
   type Result,
   type UuiValue,
+  type ViaParm,
 } from '@sipctx/sip-codec';
 import { cseqView, intView } from './scalar-views.ts';
 import { nameAddrView, paramsView, type JsonObject } from './uri-view.ts';
@@ -77,6 +79,20 @@ function uuiView(u: UuiValue): JsonObject {
   };
 }
 
+function viaView(v: ViaParm): JsonObject {
+  return {
+    protocol: v.protocol,
+    version: v.version,
+    transport: v.transport,
+    host: v.host,
+    port: v.port,
+    branch: v.branch,
+    received: v.received,
+    rport: v.rport,
+    params: paramsView(v.params),
+  };
+}
+
 const list = (
   view: (value: string, options: ParseOptions) => Result<JsonObject[]>,
 ): HeaderView => ({
@@ -119,6 +135,7 @@ export const HEADER_VIEWS: Readonly<Partial<Record<HeaderCodec, HeaderView>>> = 
   ),
   replaces: single((v, o) => mapResult(parseReplaces(v, o), replacesView)),
   reason: list((v, o) => mapResult(parseReason(v, o), (l) => l.map(reasonView))),
+  via: list((v, o) => mapResult(parseVia(v, o), (l) => l.map(viaView))),
   cseq: single(cseqView),
   int: single(intView),
   uui: list((v, o) => mapResult(parseUui(v, o), (l) => l.map(uuiView))),

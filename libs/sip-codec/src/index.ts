@@ -77,6 +77,8 @@ export { checkHeaderCounts } from './message-checks.ts';
 export { findEmptyListElement, splitList } from './split-list.ts';
 
 export { CSEQ_MAX, parseCSeq } from './cseq.ts';
+export { parseVia, parseViaParm } from './via.ts';
+export type { ViaParm } from './via.ts';
 export type { CSeq } from './cseq.ts';
 
 // Diversion (RFC 5806), History-Info (RFC 7044) and their mapping (RFC 7544)

@@ -1,23 +1,13 @@
-import {
-  BACKSLASH,
-  DQUOTE,
-  isDigit,
-  isUnsafeControl,
-  isWsp,
-  scanToken,
-  scanWord,
-  skipSws,
-} from './chars.ts';
+import { BACKSLASH, DQUOTE, isDigit, isUnsafeControl, isWsp, scanWord } from './chars.ts';
 import { parseCSeq } from './cseq.ts';
 import { fail, ok, type Result, type SipErrorCode } from './errors.ts';
 import { lookupHeader, type HeaderCodec, type HeaderSpec } from './header-table.ts';
 import type { SipHeader, SipMessage } from './message-model.ts';
 import { parseNameAddr, parseNameAddrList } from './name-addr.ts';
 import { STRICT } from './options.ts';
-import { scanParams } from './params.ts';
-import { parseHost } from './host.ts';
 import { findEmptyListElement, findUnbalanced, topLevelCommas } from './split-list.ts';
 import { parseUri } from './uri.ts';
+import { parseViaParm } from './via.ts';
 import { isSipUri } from './uri-model.ts';
 
 /**
@@ -123,48 +113,10 @@ const checkRetryAfter: Validator = ({ value }) => {
     : null;
 };
 
-/**
- * via-parm = sent-protocol LWS sent-by *( SEMI via-params )   (RFC 3261 §20.42)
- * sent-protocol = protocol-name SLASH protocol-version SLASH transport; sent-by = host [COLON port]
- */
-function checkViaParm(v: string): Problem | null {
-  let i = 0;
-  for (let part = 0; part < 3; part++) {
-    const end = scanToken(v, i);
-    if (end === i) return { code: 'SIP_BAD_VIA', message: 'sent-protocol expected' };
-    i = skipSws(v, end);
-    if (part < 2) {
-      if (v.charCodeAt(i) !== 0x2f /* / */) return { code: 'SIP_BAD_VIA', message: '"/" expected' };
-      i = skipSws(v, i + 1);
-    } else if (i === end) return { code: 'SIP_BAD_VIA', message: 'space expected before sent-by' };
-  }
-  let hostEnd = i;
-  if (v.charCodeAt(i) === 0x5b /* [ */) hostEnd = v.indexOf(']', i) + 1;
-  else while (hostEnd < v.length && !':; \t'.includes(v[hostEnd] as string)) hostEnd++;
-  const host = v.slice(i, hostEnd);
-  const h = parseHost(host, 0, true);
-  if (hostEnd <= i || !h.ok || h.value.end !== host.length) {
-    return { code: 'SIP_BAD_VIA', message: 'invalid sent-by host' };
-  }
-  i = skipSws(v, hostEnd);
-  if (v.charCodeAt(i) === 0x3a /* : */) {
-    const portStart = skipSws(v, i + 1);
-    const portEnd = scanDigits(v, portStart);
-    const port = digitsValue(v, portStart, portEnd);
-    if (port < 0 || port > 65535) return { code: 'SIP_BAD_VIA', message: 'invalid sent-by port' };
-    i = portEnd;
-  }
-  const params = scanParams(v, i, STRICT);
-  if (!params.ok) return fromResult(params);
-  return params.value.end === v.length
-    ? null
-    : { code: 'SIP_BAD_VIA', message: 'unexpected text in Via' };
-}
-
 /** Every via-parm; `checkViaShape` has already refused an empty row or element. */
 const checkVia: Validator = ({ values }) => {
   for (const v of values) {
-    const problem = checkViaParm(v);
+    const problem = fromResult(parseViaParm(v, STRICT));
     if (problem) return problem;
   }
   return null;
