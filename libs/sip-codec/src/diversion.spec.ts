@@ -51,6 +51,30 @@ describe('parseDiversion', () => {
     ]);
   });
 
+  // Rows in the forms carriers and PBXs send (parameter orders and URI kinds vary).
+  it.each([
+    [
+      '<sip:+16287261846@208.89.64.233>;privacy=off;screen=no;reason=no-answer;counter=1',
+      'sip:+16287261846@208.89.64.233',
+      'no-answer',
+    ],
+    ['<tel:3948809>;reason=no-answer;counter=1;screen=no;privacy=off', 'tel:3948809', 'no-answer'],
+    [
+      'Carol <sip:carol@atlanta.example.com>;privacy=off;reason=no-answer;counter=1;screen=no',
+      'sip:carol@atlanta.example.com',
+      'no-answer',
+    ],
+    [
+      '<sip:+15550002@redirector.example>;reason=unconditional;counter=1',
+      'sip:+15550002@redirector.example',
+      'unconditional',
+    ],
+  ])('reads the real-world row %s', (row, uri, reason) => {
+    const [e] = entries(row, false); // tel:3948809 is a local number without phone-context
+    expect(e && [e.uri.raw, e.reason, e.counter]).toEqual([uri, reason, 1]);
+    expect(e && serializeDiversionEntry(e)).toEqual({ ok: true, value: row });
+  });
+
   it('reads the Diversion guide X-Diversion with its extension params in order', () => {
     const [e] = entries(
       '<sip:+15559876543@acmebank>;reason=unconditional;privacy=off;brand=AcmeBank;journey_stage=loan-apps;limit=5',
