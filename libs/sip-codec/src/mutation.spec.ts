@@ -37,7 +37,7 @@ function mutate(
   input: Uint8Array,
   edits: readonly { kind: string; at: number; byte: number }[],
 ): Uint8Array {
-  let bytes = Array.from(input);
+  const bytes = Array.from(input);
   for (const e of edits) {
     const at = bytes.length === 0 ? 0 : e.at % bytes.length;
     if (e.kind === 'replace') bytes[at] = e.byte;
