@@ -1,4 +1,4 @@
-import { HTAB, isTokenChar, isUnsafeControl, SP } from './chars.ts';
+import { isTokenChar, isUnsafeControl, isWsp } from './chars.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { lookupHeader, type HeaderSpec } from './header-table.ts';
 import { checkMessage } from './message-checks.ts';
@@ -31,10 +31,6 @@ interface Head {
 const CONTENT_LENGTH = lookupHeader('Content-Length') as HeaderSpec;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function isWsp(c: number): boolean {
-  return c === SP || c === HTAB;
-}
 
 /**
  * An unfolded value: every `*WSP CRLF 1*WSP` fold becomes one SP and the ends are trimmed

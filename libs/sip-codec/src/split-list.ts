@@ -1,4 +1,4 @@
-import { HTAB, SP } from './chars.ts';
+import { isWsp } from './chars.ts';
 
 /**
  * Index just past the quoted-string opening at `pos` (quoted-pairs honoured), or -1 when it is
@@ -45,10 +45,6 @@ export function topLevelCommas(value: string): number[] {
       i = comma + 1;
     }
   }
-}
-
-function isWsp(c: number): boolean {
-  return c === SP || c === HTAB;
 }
 
 /** `value.slice(start, end)` without leading and trailing SP / HTAB. */

@@ -1,4 +1,4 @@
-import { HTAB, isDigit, isTokenChar, SP } from './chars.ts';
+import { HTAB, isDigit, isTokenChar, isWsp, SP } from './chars.ts';
 import { fail, ok, type Result } from './errors.ts';
 
 export type StartLine =
@@ -14,10 +14,6 @@ export type StartLine =
       readonly status: number;
       readonly reason: string;
     };
-
-function isWsp(c: number): boolean {
-  return c === SP || c === HTAB;
-}
 
 /**
  * SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT   (RFC 3261 §25.1; "SIP" is case-insensitive)
