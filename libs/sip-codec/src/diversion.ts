@@ -1,6 +1,6 @@
-import { isAlpha, isDigit, isToken, skipSws } from './chars.ts';
+import { isAlpha, isDigit, isToken } from './chars.ts';
 import { fail, ok, type Result } from './errors.ts';
-import { nameAddr, scanNameAddr, serializeNameAddr, type NameAddr } from './name-addr.ts';
+import { nameAddr, parseAddressRows, serializeNameAddr, type NameAddr } from './name-addr.ts';
 import type { ParseOptions } from './options.ts';
 import { getParam, withParam, withoutParam, type Param } from './params.ts';
 import { parseUri } from './uri.ts';
@@ -116,23 +116,16 @@ export function parseDiversion(
   options?: ParseOptions,
 ): Result<DiversionEntry[]> {
   const strict = options?.strict === true;
-  const out: DiversionEntry[] = [];
-  for (const row of typeof rows === 'string' ? [rows] : rows) {
-    let i = skipSws(row, 0);
-    if (i >= row.length) return fail('SIP_BAD_DIVERSION', 'empty Diversion value', row, i);
-    for (;;) {
-      const na = scanNameAddr(row, i, options);
-      if (!na.ok) return na;
-      const entry = toEntry(na.value.value, row, skipSws(row, i), strict);
-      if (!entry.ok) return entry;
-      out.push(entry.value);
-      i = na.value.end;
-      if (i >= row.length) break;
-      i = skipSws(row, i + 1);
-      if (i >= row.length) return fail('SIP_BAD_DIVERSION', 'entry expected after ","', row, i);
-    }
-  }
-  return ok(out);
+  return parseAddressRows(
+    rows,
+    options,
+    {
+      code: 'SIP_BAD_DIVERSION',
+      empty: 'empty Diversion value',
+      missing: 'entry expected after ","',
+    },
+    (address, row, offset) => toEntry(address, row, offset, strict),
+  );
 }
 
 /** Whether a written parameter value already says `value` (a counter written `01` means 1). */

@@ -1,6 +1,5 @@
-import { skipSws } from './chars.ts';
 import { fail, ok, type Result } from './errors.ts';
-import { scanNameAddr, serializeNameAddr, type NameAddr } from './name-addr.ts';
+import { parseAddressRows, serializeNameAddr, type NameAddr } from './name-addr.ts';
 import type { ParseOptions } from './options.ts';
 import { getParam, withParam, withoutParam, type Param } from './params.ts';
 import { parseReason, type ReasonValue } from './reason.ts';
@@ -120,24 +119,16 @@ export function parseHistoryInfo(
   rows: string | readonly string[],
   options?: ParseOptions,
 ): Result<HistoryInfoEntry[]> {
-  const out: HistoryInfoEntry[] = [];
-  for (const row of typeof rows === 'string' ? [rows] : rows) {
-    let i = skipSws(row, 0);
-    if (i >= row.length) return fail('SIP_BAD_HISTORY_INFO', 'empty History-Info value', row, i);
-    for (;;) {
-      const na = scanNameAddr(row, i, options);
-      if (!na.ok) return na;
-      const entry = toEntry(na.value.value, row, skipSws(row, i), options);
-      if (!entry.ok) return entry;
-      out.push(entry.value);
-      i = na.value.end;
-      if (i >= row.length) break;
-      i = skipSws(row, i + 1);
-      if (i >= row.length)
-        return fail('SIP_BAD_HISTORY_INFO', 'hi-entry expected after ","', row, i);
-    }
-  }
-  return ok(out);
+  return parseAddressRows(
+    rows,
+    options,
+    {
+      code: 'SIP_BAD_HISTORY_INFO',
+      empty: 'empty History-Info value',
+      missing: 'hi-entry expected after ","',
+    },
+    (address, row, offset) => toEntry(address, row, offset, options),
+  );
 }
 
 /** Renders one hi-entry; index/rc/mp/np come from the fields, in place when already written. */

@@ -8,7 +8,7 @@ import {
   scanToken,
   skipSws,
 } from './chars.ts';
-import { fail, ok, rebase, type Result } from './errors.ts';
+import { fail, ok, rebase, type Result, type SipErrorCode } from './errors.ts';
 import type { ParseOptions } from './options.ts';
 import { scanParams, serializeParams, type Param } from './params.ts';
 import { parseUri, serializeUri } from './uri.ts';
@@ -204,6 +204,44 @@ export function parseNameAddrList(input: string, options?: ParseOptions): Result
     i = skipSws(input, i + 1); // past ","
     if (i >= input.length) return fail('SIP_BAD_NAME_ADDR', 'address expected after ","', input, i);
   }
+}
+
+export interface AddressRowsErrors {
+  readonly code: SipErrorCode;
+  /** Message for a row with nothing in it. */
+  readonly empty: string;
+  /** Message for a "," with no entry after it. */
+  readonly missing: string;
+}
+
+/**
+ * Reads a header whose rows are comma lists of addresses with header-specific params (Diversion,
+ * History-Info): every row in order, every entry turned into `T` by `toEntry`, which gets the
+ * address, its row and the entry's offset in the row. The first error stops the read.
+ */
+export function parseAddressRows<T>(
+  rows: string | readonly string[],
+  options: ParseOptions | undefined,
+  errors: AddressRowsErrors,
+  toEntry: (address: NameAddr, row: string, offset: number) => Result<T>,
+): Result<T[]> {
+  const out: T[] = [];
+  for (const row of typeof rows === 'string' ? [rows] : rows) {
+    let i = skipSws(row, 0);
+    if (i >= row.length) return fail(errors.code, errors.empty, row, i);
+    for (;;) {
+      const na = scanNameAddr(row, i, options);
+      if (!na.ok) return na;
+      const entry = toEntry(na.value.value, row, skipSws(row, i));
+      if (!entry.ok) return entry;
+      out.push(entry.value);
+      i = na.value.end;
+      if (i >= row.length) break;
+      i = skipSws(row, i + 1);
+      if (i >= row.length) return fail(errors.code, errors.missing, row, i);
+    }
+  }
+  return ok(out);
 }
 
 function renderDisplayName(name: string, quoted: boolean): Result<string> {
