@@ -4,7 +4,7 @@
  * errors are one JSON object on stderr with a coded error and never a stack trace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,22 @@ const invite = [
   sdp,
 ].join(CRLF);
 
+const policy = `version: 1
+name: e2e
+match: first
+trunks:
+  - name: carrier
+    cidrs: [203.0.113.0/24]
+    trusted: true
+rules:
+  - name: polyai-caller
+    when: { caller: { equals: '+447700900123' } }
+    then:
+      headers:
+        - { op: add, name: X-Flow, value: polyai }
+`;
+const carrierInvite = 'libs/sip-codec/test-data/carrier/invite-polyai.sip';
+
 function tempFile(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sipctx-e2e-'));
   const file = join(dir, name);
@@ -92,7 +108,9 @@ describe('npx sipctx from the repository root', () => {
   it('--help lists the commands', async () => {
     const run = await sipctx(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['parse', 'header', 'convert']) expect(run.stdout).toContain(command);
+    for (const command of ['parse', 'header', 'convert', 'check', 'eval']) {
+      expect(run.stdout).toContain(command);
+    }
   });
 
   it('parse prints the headers in order, compact forms expanded, and the body intact', async () => {
@@ -191,6 +209,41 @@ describe('npx sipctx from the repository root', () => {
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('<sip:+15559876543@acmebank.example>');
     expect(back.stdout).toContain('reason=unconditional');
+  });
+
+  it('check validates a policy file, and lists every problem of a broken one', async () => {
+    const ok = await sipctx(['check', tempFile('policy.yaml', policy)]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, name: 'e2e', rules: 1, trunks: 1 });
+
+    const broken = policy.replace('version: 1', 'version: 2').replace('match: first', 'match: x');
+    const error = expectOneJsonError(
+      await sipctx(['check', tempFile('broken.yaml', broken)]),
+      2,
+      'POLICY_SCHEMA',
+    );
+    const issues = error['issues'] as { path: string; line: number }[];
+    expect(issues.map((i) => [i.path, i.line])).toEqual([
+      ['version', 1],
+      ['match', 3],
+    ]);
+  });
+
+  it('eval dry-runs a policy on a carrier INVITE: the decision, then the relayed message', async () => {
+    const file = tempFile('policy.yaml', policy);
+    const common = ['eval', '--policy', file, '--source', '203.0.113.200:5060'];
+    const decision = await sipctx([...common, carrierInvite]);
+    expect(decision.code).toBe(0);
+    const out = JSON.parse(decision.stdout);
+    expect(out.rules).toEqual(['polyai-caller']);
+    expect(out.wire.append).toContain('X-Flow: polyai\r\n');
+
+    const relayed = await sipctx([...common, '--output', 'message', carrierInvite]);
+    expect(relayed.code).toBe(0);
+    expect(relayed.stdout).toContain('\r\nX-Flow: polyai\r\n');
+    const original = readFileSync(resolve(root, carrierInvite), 'utf8');
+    const head = original.slice(0, original.indexOf('\r\n\r\n'));
+    for (const line of head.split('\r\n')) expect(relayed.stdout).toContain(line + '\r\n');
   });
 
   it('an unknown command is a usage error, not a crash', async () => {

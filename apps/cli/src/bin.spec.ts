@@ -54,6 +54,8 @@ describe('bin/sipctx.js', () => {
     [['frobnicate'], '', 64, /^CLI_USAGE$/],
     [['parse', '--nope', '-'], '', 64, /^CLI_USAGE$/],
     [['parse', 'apps/cli/no-such-file.sip'], '', 66, /^CLI_NO_INPUT$/],
+    [['check', 'apps/cli/no-such-policy.yaml'], '', 66, /^CLI_NO_INPUT$/],
+    [['eval', '--policy', 'apps/cli/no-such-policy.yaml', '-'], '', 66, /^CLI_NO_INPUT$/],
   ])('%j (stdin %j) exits %i with one JSON error line on stderr', (args, input, code, pattern) => {
     const r = sipctx(args, input);
     expect(r.code).toBe(code);

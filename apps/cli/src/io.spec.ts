@@ -18,6 +18,7 @@ describe('io', () => {
     writeFileSync(join(dir, 'm.sip'), 'OPTIONS');
     const io = processIo();
     expect(Buffer.from(await io.readFile(join(dir, 'm.sip'))).toString()).toBe('OPTIONS');
+    expect(io.env).toBe(process.env);
     const out = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
     const err = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
     io.stdout('out\n');

@@ -10,6 +10,8 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly readStdin: () => Promise<Uint8Array>;
   readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** The environment, for a policy's `env:NAME` key references. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Reads a whole stream into one buffer. */
@@ -28,5 +30,6 @@ export function processIo(): Io {
     stderr: (text) => void process.stderr.write(text),
     readStdin: () => readAll(process.stdin),
     readFile: (path) => readFile(path),
+    env: process.env,
   };
 }

@@ -1,8 +1,9 @@
+import type { PolicyError } from '@sipctx/policy';
 import type { SipError } from '@sipctx/sip-codec';
 
 /**
- * Exit codes, after sysexits.h where one fits: a script can tell bad SIP input (2) from a wrong
- * command line (64), an unreadable file (66) and a bug of ours (70).
+ * Exit codes, after sysexits.h where one fits: a script can tell bad input, a SIP message or a
+ * policy file (2), from a wrong command line (64), an unreadable file (66) and a bug of ours (70).
  */
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 2;
@@ -17,9 +18,18 @@ export type ExitCode =
   | typeof EXIT_NO_INPUT
   | typeof EXIT_INTERNAL;
 
+/** One problem of a policy file, as `sipctx check` lists it. */
+export interface JsonIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly code: string;
+}
+
 /** The one JSON object a failing command writes to stderr. */
 export interface JsonError {
-  /** `SIP_…` from the codec, or `CLI_USAGE`, `CLI_NO_INPUT`, `CLI_INTERNAL`. */
+  /** `SIP_…` from the codec, `POLICY_…` from the policy library, or `CLI_…`. */
   readonly code: string;
   readonly message: string;
   /** Where in the input the problem was found (UTF-16 code units of the row or message text). */
@@ -28,6 +38,10 @@ export interface JsonError {
   readonly row?: number;
   /** What to run for help, on usage errors. */
   readonly hint?: string;
+  /** Every problem of a policy file, each with its path and, when known, line and column. */
+  readonly issues?: readonly JsonIssue[];
+  /** The codec's error behind a policy error, when a SIP parser refused the message. */
+  readonly cause?: { readonly code: string; readonly message: string; readonly offset: number };
 }
 
 /** What a command produces: text for stdout, or one error and its exit code. */
@@ -43,6 +57,32 @@ export function success(stdout: string): Outcome {
 export function invalidInput(error: SipError, row?: number): Outcome {
   const json: JsonError = { code: error.code, message: error.message, offset: error.offset };
   return { exitCode: EXIT_INVALID_INPUT, error: row === undefined ? json : { ...json, row } };
+}
+
+/**
+ * A policy file that does not load: every issue, in order. The offset is left out: the issues'
+ * lines and columns say where, and the input is the file the user already has.
+ */
+export function invalidPolicy(error: PolicyError): Outcome {
+  const issues = (error.issues ?? []).map((i): JsonIssue => ({
+    path: i.path,
+    message: i.message,
+    ...(i.line === undefined ? {} : { line: i.line }),
+    ...(i.column === undefined ? {} : { column: i.column }),
+    code: i.code,
+  }));
+  return {
+    exitCode: EXIT_INVALID_INPUT,
+    error: { code: error.code, message: error.message, issues },
+  };
+}
+
+/** A message the policy engine refused: its error as data, with the codec's cause if any. */
+export function policyRefused(error: PolicyError): Outcome {
+  const json: JsonError = { code: error.code, message: error.message, offset: error.offset };
+  if (error.cause === undefined) return { exitCode: EXIT_INVALID_INPUT, error: json };
+  const { code, message, offset } = error.cause;
+  return { exitCode: EXIT_INVALID_INPUT, error: { ...json, cause: { code, message, offset } } };
 }
 
 export function usageError(message: string, command?: string): Outcome {

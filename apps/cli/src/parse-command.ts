@@ -7,7 +7,8 @@ import {
 } from '@sipctx/sip-codec';
 import type { Command, CommandArgs } from './command.ts';
 import type { Io } from './io.ts';
-import { invalidInput, noInput, success, usageError, type Outcome } from './json-error.ts';
+import { invalidInput, success, usageError, type Outcome } from './json-error.ts';
+import { readInput } from './read-input.ts';
 import type { JsonObject } from './uri-view.ts';
 import { viewForHeader } from './views.ts';
 
@@ -30,20 +31,6 @@ Exit codes: 0 parsed, 2 invalid SIP (one JSON error on stderr), 64 usage, 66 unr
 
 type Transport = 'udp' | 'stream';
 const TRANSPORTS: readonly string[] = ['udp', 'stream'];
-
-/** The message text from a file or, for "-", standard input. */
-async function readInput(
-  io: Io,
-  source: string,
-): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; outcome: Outcome }> {
-  try {
-    return { ok: true, bytes: source === '-' ? await io.readStdin() : await io.readFile(source) };
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    const what = source === '-' ? 'standard input' : source;
-    return { ok: false, outcome: noInput(`cannot read ${what}: ${reason}`) };
-  }
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

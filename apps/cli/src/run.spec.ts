@@ -7,7 +7,9 @@ describe('sipctx help', () => {
     const r = await runCli(argv);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
-    for (const command of ['parse', 'header', 'convert']) expect(r.stdout).toContain(command);
+    for (const command of ['parse', 'header', 'convert', 'check', 'eval']) {
+      expect(r.stdout).toContain(command);
+    }
     expect(r.stdout).toContain('Exit codes');
   });
 
@@ -16,6 +18,8 @@ describe('sipctx help', () => {
     [['parse', '-h'], 'sipctx parse'],
     [['header', '--help'], 'sipctx header'],
     [['convert', '--help'], 'sipctx convert'],
+    [['check', '--help'], 'sipctx check'],
+    [['eval', '--help'], 'sipctx eval'],
     [['help', 'header'], 'sipctx header'],
     [['--help', 'convert'], 'sipctx convert'],
     [['help', 'nope'], 'Commands:'],

@@ -1,5 +1,7 @@
+import { checkCommand } from './check-command.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 import { convertCommand } from './convert-command.ts';
+import { evalCommand } from './eval-command.ts';
 import { headerCommand } from './header-command.ts';
 import type { Io } from './io.ts';
 import {
@@ -12,24 +14,32 @@ import {
 } from './json-error.ts';
 import { parseCommand } from './parse-command.ts';
 
-const COMMANDS: readonly Command[] = [parseCommand, headerCommand, convertCommand];
+const COMMANDS: readonly Command[] = [
+  parseCommand,
+  headerCommand,
+  convertCommand,
+  checkCommand,
+  evalCommand,
+];
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `Usage: sipctx <command> [options] [arguments]
 
-SIP message and header tools (sipctx, a SIP header policy sidecar for Kamailio).
+SIP message and header tools, and policy checks and dry runs (sipctx, a SIP header
+policy sidecar for Kamailio).
 
 Commands:
 ${lines.join('\n')}
 
 Run "sipctx <command> --help" for a command's options and examples.
 
-Output is JSON on stdout (convert prints header rows, one per line). On failure
-one JSON object {"code","message","offset"?,"row"?} is written to stderr.
-Exit codes: 0 ok, 2 invalid SIP input, 64 usage error, 66 unreadable input,
-70 internal error.
+Output is JSON on stdout (convert prints header rows, one per line; eval --output
+message the relayed request). On failure one JSON object
+{"code","message","offset"?,"row"?,"issues"?,"cause"?} is written to stderr.
+Exit codes: 0 ok, 2 invalid input (a SIP message or a policy file), 64 usage error,
+66 unreadable input, 70 internal error.
 `;
 }
 

@@ -7,10 +7,11 @@ export interface FakeRun {
   readonly stderr: string;
 }
 
-/** An in-memory Io: standard input and files from the arguments, output captured. */
+/** An in-memory Io: standard input, files and environment from the arguments, output captured. */
 export function fakeIo(
   stdin: string | Uint8Array = '',
   files: Readonly<Record<string, string | Uint8Array>> = {},
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Io & { readonly out: string[]; readonly err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
@@ -27,6 +28,7 @@ export function fakeIo(
         throw new Error(`ENOENT: no such file or directory, open '${path}'`);
       return bytes(content);
     },
+    env,
   };
 }
 
@@ -35,8 +37,9 @@ export async function runCli(
   argv: readonly string[],
   stdin?: string | Uint8Array,
   files?: Readonly<Record<string, string | Uint8Array>>,
+  env?: Readonly<Record<string, string | undefined>>,
 ): Promise<FakeRun> {
-  const io = fakeIo(stdin, files);
+  const io = fakeIo(stdin, files, env);
   const exitCode = await run(argv, io);
   return { exitCode, stdout: io.out.join(''), stderr: io.err.join('') };
 }
