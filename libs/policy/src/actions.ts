@@ -68,11 +68,7 @@ function applyHeaders(ev: Evaluation, action: CompiledAction, rule: string): voi
     else {
       const value = headerValue(ev, h, rule);
       if (value === null) continue;
-      const meta = {
-        priority: h.priority,
-        onExceed: h.onExceed,
-        ...(h.group === undefined ? {} : { group: h.group }),
-      };
+      const meta = { priority: h.priority, onExceed: h.onExceed, group: h.group };
       if (h.op === 'add') ev.work.add(h.name, value, rule, meta);
       else ev.work.replace(h.name, value, rule, meta);
     }
@@ -81,7 +77,7 @@ function applyHeaders(ev: Evaluation, action: CompiledAction, rule: string): voi
     for (const [name, value] of ev.variables) {
       if (!globMatch(e.match, name)) continue;
       const bare = e.strip !== '' && name.startsWith(e.strip) ? name.slice(e.strip.length) : name;
-      const meta = { priority: e.priority, ...(e.group === undefined ? {} : { group: e.group }) };
+      const meta = { priority: e.priority, group: e.group };
       ev.work.add(e.headerPrefix + bare, value, rule, meta);
     }
   }

@@ -16,9 +16,10 @@ export function trunkFor(policy: CompiledPolicy, address: string): CompiledTrunk
   return policy.trunks.find((t) => matchesAny(t.ranges, address)) ?? null;
 }
 
+/** Prefixes are lower-cased; a row's key is its name lower-cased (canonical for known ones). */
 function hasPrefix(row: Row, prefixes: readonly string[]): boolean {
-  const n = row.name.toLowerCase();
-  return prefixes.some((p) => n.startsWith(p));
+  for (const p of prefixes) if (row.key.startsWith(p)) return true;
+  return false;
 }
 
 /** Applies ingress trust to the rows; returns the variables opened from sealed headers. */

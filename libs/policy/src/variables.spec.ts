@@ -105,3 +105,17 @@ describe('naming profiles', () => {
     ).toEqual({});
   });
 });
+
+describe('hostile names', () => {
+  it('a header named X-__proto__ is an ordinary variable, not a prototype', () => {
+    const d = decide(policyOf(policy('  profile: strip-x')), {
+      extra: ['X-__proto__: polluted', 'X-constructor: c'],
+    });
+    expect(Object.getPrototypeOf(d.variables)).toBe(Object.prototype);
+    expect(Object.keys(d.variables).sort()).toEqual(['__proto__', 'constructor']);
+    expect(d.variables['__proto__' as string]).toBe('polluted');
+    expect(JSON.parse(JSON.stringify(d.context.variables))).toEqual(
+      JSON.parse('{"__proto__":"polluted","constructor":"c"}'),
+    );
+  });
+});

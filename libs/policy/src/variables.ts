@@ -13,8 +13,15 @@ import { chainOf, type HeaderWork } from './work.ts';
  * untrusted trunk give no variables at all: they never reach an agent as if trusted.
  */
 
+/** `prefix` is lower-case; compared without allocating, as this runs for every header. */
 function startsWithFold(name: string, prefix: string): boolean {
-  return name.length >= prefix.length && name.slice(0, prefix.length).toLowerCase() === prefix;
+  if (name.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function profileName(name: string, policy: CompiledPolicy, prefix: string): string {

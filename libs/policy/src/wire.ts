@@ -87,7 +87,14 @@ export function renderWire(
       block.error.offset,
     );
   }
-  return policyOk({ remove: diff.remove, append: block.value, ...routing });
+  const wire: { -readonly [K in keyof WireDecision]: WireDecision[K] } = {
+    remove: diff.remove,
+    append: block.value,
+  };
+  if (routing.ruri !== undefined) wire.ruri = routing.ruri;
+  if (routing.duri !== undefined) wire.duri = routing.duri;
+  if (routing.transport !== undefined) wire.transport = routing.transport;
+  return policyOk(wire);
 }
 
 function parseBlock(block: string): HeaderField[] {

@@ -34,7 +34,7 @@ export interface Row {
 
 export interface RowMeta {
   readonly priority?: number;
-  readonly group?: string;
+  readonly group?: string | undefined;
   readonly onExceed?: 'truncate' | 'drop';
 }
 
@@ -58,21 +58,34 @@ export class HeaderWork {
   /** Values computed from the rows of one header (`dep`), or from none (`null`). */
   #memo = new Map<string, { readonly dep: string | null; readonly value: unknown }>();
 
-  get rows(): Row[] {
+  /** The rows as they stand; changed in place by the methods below, so copy to keep a snapshot. */
+  get rows(): readonly Row[] {
     return this.#rows;
   }
 
-  set rows(rows: Row[]) {
-    // Only what was computed from a changed header is forgotten: a parsed Diversion chain
-    // survives a rule adding X-Call-Type.
-    const before = new Set(this.#rows);
-    const after = new Set(rows);
-    const changed = new Set<string>();
-    for (const r of this.#rows) if (!after.has(r)) changed.add(r.key);
-    for (const r of rows) if (!before.has(r)) changed.add(r.key);
-    this.#rows = rows;
+  /**
+   * Every change ends here, with the keys it touched. Only what was computed from a changed
+   * header is forgotten: a parsed Diversion chain survives a rule adding X-Call-Type.
+   */
+  #commit(changed: readonly string[]): void {
     this.#index = null;
-    for (const [k, m] of this.#memo) if (m.dep !== null && changed.has(m.dep)) this.#memo.delete(k);
+    if (this.#memo.size === 0 || changed.length === 0) return;
+    for (const [k, m] of this.#memo) {
+      if (m.dep !== null && changed.includes(m.dep)) this.#memo.delete(k);
+    }
+  }
+
+  /** Keeps the rows `keep` accepts, in place; returns the others. */
+  #retain(keep: (r: Row) => boolean): Row[] {
+    const rows = this.#rows;
+    const out: Row[] = [];
+    let kept = 0;
+    for (const r of rows) {
+      if (keep(r)) rows[kept++] = r;
+      else out.push(r);
+    }
+    rows.length = kept;
+    return out;
   }
 
   /**
@@ -127,14 +140,10 @@ export class HeaderWork {
     rule: string,
     reason?: string,
   ): void {
-    this.edits.push({
-      op,
-      header,
-      before,
-      after,
-      rule,
-      ...(reason === undefined ? {} : { reason }),
-    });
+    // Object spread is slow on this hot path; the optional field is set instead.
+    const edit: Mutable<HeaderEdit> = { op, header, before, after, rule };
+    if (reason !== undefined) edit.reason = reason;
+    this.edits.push(edit);
   }
 
   /**
@@ -156,19 +165,9 @@ export class HeaderWork {
       });
       return false;
     }
-    this.rows = [
-      ...this.rows,
-      {
-        name,
-        key: headerKey(name),
-        value,
-        original: null,
-        rule,
-        priority: meta.priority ?? 0,
-        ...(meta.group === undefined ? {} : { group: meta.group }),
-        onExceed: meta.onExceed ?? 'truncate',
-      },
-    ];
+    const key = headerKey(name);
+    this.#rows.push(newRow(name, key, value, rule, meta));
+    this.#commit([key]);
     this.record(op, name, null, value, rule);
     return true;
   }
@@ -176,25 +175,14 @@ export class HeaderWork {
   /** Removes every row of `name`, recording each; returns the values removed. */
   remove(name: string, rule: string, op: EditOp = 'remove', reason?: string): string[] {
     const key = headerKey(name);
-    const removed: string[] = [];
-    this.rows = this.rows.filter((r) => {
-      if (r.key !== key) return true;
-      removed.push(r.value);
-      this.record(op, r.name, r.value, null, rule, reason);
-      return false;
-    });
-    return removed;
+    return this.removeWhere((r) => r.key === key, rule, op, reason).map((r) => r.value);
   }
 
-  /** Removes every row matching `test` (by row), recording each with `op`. */
+  /** Removes every row matching `test`, recording each with `op`. */
   removeWhere(test: (r: Row) => boolean, rule: string, op: EditOp, reason?: string): Row[] {
-    const removed: Row[] = [];
-    this.rows = this.rows.filter((r) => {
-      if (!test(r)) return true;
-      removed.push(r);
-      this.record(op, r.name, r.value, null, rule, reason);
-      return false;
-    });
+    const removed = this.#retain((r) => !test(r));
+    for (const r of removed) this.record(op, r.name, r.value, null, rule, reason);
+    if (removed.length > 0) this.#commit(removed.map((r) => r.key));
     return removed;
   }
 
@@ -203,51 +191,59 @@ export class HeaderWork {
     const line = serializeHeaderLine(name, value);
     if (!line.ok) return this.add(name, value, rule, meta);
     const key = headerKey(name);
-    const before = this.rows.filter((r) => r.key === key).map((r) => r.value);
-    this.rows = [
-      ...this.rows.filter((r) => r.key !== key),
-      {
-        name,
-        key,
-        value,
-        original: null,
-        rule,
-        priority: meta.priority ?? 0,
-        ...(meta.group === undefined ? {} : { group: meta.group }),
-        onExceed: meta.onExceed ?? 'truncate',
-      },
-    ];
-    this.record(
-      before.length === 0 ? 'add' : 'replace',
-      name,
-      before.length === 0 ? null : before.join(', '),
-      value,
-      rule,
-    );
+    const before = this.#retain((r) => r.key !== key).map((r) => r.value);
+    this.#rows.push(newRow(name, key, value, rule, meta));
+    this.#commit([key]);
+    const was = before.length === 0 ? null : before.join(', ');
+    this.record(was === null ? 'add' : 'replace', name, was, value, rule);
     return true;
   }
 
   /** Every row of `name` renamed to `to`, values unchanged, in place. */
   rename(name: string, to: string, rule: string, op: EditOp = 'rename', reason?: string): void {
     const key = headerKey(name);
-    this.rows = this.rows.map((r) => {
-      if (r.key !== key) return r;
+    const toKey = headerKey(to);
+    const rows = this.#rows;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as Row;
+      if (r.key !== key) continue;
       this.record(op, r.name, r.value, `${to}: ${r.value}`, rule, reason);
-      return { ...r, name: to, key: headerKey(to), original: null, rule };
-    });
+      rows[i] = { ...r, name: to, key: toKey, original: null, rule };
+    }
+    this.#commit([key, toKey]);
   }
 
   /** Replaces one row by another (a shortened value), keeping its place. */
   swap(row: Row, next: Row): void {
-    this.rows = this.rows.map((r) => (r === row ? next : r));
+    const i = this.#rows.indexOf(row);
+    if (i !== -1) this.#rows[i] = next;
+    this.#commit([row.key, next.key]);
   }
 
   drop(row: Row, item: DroppedItem): void {
-    this.rows = this.rows.filter((r) => r !== row);
+    const i = this.#rows.indexOf(row);
+    if (i !== -1) this.#rows.splice(i, 1);
+    this.#commit([row.key]);
     this.record('drop', row.name, row.value, null, 'budget', item.reason);
     this.dropped.push(item);
   }
 }
+
+function newRow(name: string, key: string, value: string, rule: string, meta: RowMeta): Row {
+  const row: Mutable<Row> = {
+    name,
+    key,
+    value,
+    original: null,
+    rule,
+    priority: meta.priority ?? 0,
+    onExceed: meta.onExceed ?? 'truncate',
+  };
+  if (meta.group !== undefined) row.group = meta.group;
+  return row;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The rows of a Diversion-style header parsed as one chain, once per version of the rows. */
 export function chainOf(work: HeaderWork, name: string): Result<DiversionEntry[]> {

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { parseMessage } from '@sipctx/sip-codec';
+import { evaluate, loadPolicy } from '../src/index.ts';
+const src = readFileSync(new URL('./evaluate.bench.ts', import.meta.url), 'utf8');
+const i0 = src.indexOf('const filler = ');
+const fillerSrc = src.slice(i0, src.indexOf(".join('\\n');", i0) + 12);
+// eslint-disable-next-line no-new-func
+const filler = new Function(fillerSrc + ' return filler;')();
+const ptext = src.slice(src.indexOf('const policyText = `') + 20, src.indexOf('`;\n\nconst loaded')).split('${filler}').join(filler);
+const p = loadPolicy(ptext); if (!p.ok) throw new Error(JSON.stringify(p.error.issues));
+const invite = readFileSync(new URL('../../sip-codec/test-data/carrier/invite-polyai.sip', import.meta.url), 'utf8').replace(/\r?\n/g, '\r\n');
+const m = parseMessage(invite, { transport: 'udp' }); if (!m.ok) throw 2;
+const req = { message: m.value as never, source: { address: '192.0.2.10', port: 5060, transport: 'tcp' as const } };
+const now = new Date();
+let k = 0;
+const n = Number(process.env.N ?? 100000);
+for (let i = 0; i < 5000; i++) k += evaluate(req, null, p.value, { now }).ok ? 1 : 0;
+const t0 = performance.now();
+for (let i = 0; i < n; i++) k += evaluate(req, null, p.value, { now }).ok ? 1 : 0;
+console.log(((performance.now() - t0) / n * 1000).toFixed(2), 'µs/eval', k);
