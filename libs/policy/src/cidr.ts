@@ -20,16 +20,25 @@ export interface Cidr {
 }
 
 function parseIpv4(text: string): Uint8Array | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] as string;
-    // No leading zeros: `010` is octal to some parsers and decimal to others.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
-    out[i] = Number(p);
+  let octet = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 0x2e : text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || value > 255 || octet > 3) return null;
+      out[octet++] = value;
+      digits = 0;
+      value = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      // No leading zeros: `010` is octal to some parsers and decimal to others.
+      if (digits === 1 && value === 0) return null;
+      value = value * 10 + (c - 0x30);
+      digits++;
+    } else return null;
   }
-  return out;
+  return octet === 4 ? out : null;
 }
 
 function parseGroups(text: string): number[] | null {

@@ -61,18 +61,25 @@ function* addresses(rows: readonly string[]): Generator<NameAddr> {
 
 /** The first address of a header, parsed once per evaluation (To is read for the tag too). */
 export function firstAddress(work: HeaderWork, name: string): NameAddr | null {
-  return work.memo(`first:${name}`, name, () => {
-    for (const a of addresses(work.values(name))) return a;
-    return null;
-  });
+  return work.memo(
+    name === 'To' ? 'first:To' : name === 'From' ? 'first:From' : `first:${name}`,
+    name,
+    () => {
+      for (const a of addresses(work.values(name))) return a;
+      return null;
+    },
+  );
 }
 
 /** The Request-URI parsed once per evaluation. */
 export function requestUriOf(work: HeaderWork, requestUri: string): Uri | null {
-  return work.memo(`ruri:${requestUri}`, null, () => {
-    const u = parseUri(requestUri);
-    return u.ok ? u.value : null;
-  });
+  // Keyed by a constant: hashing a long URI string on every look-up costs more than it saves.
+  const hit = work.uriCache;
+  if (hit !== null && hit.text === requestUri) return hit.uri;
+  const u = parseUri(requestUri);
+  const uri = u.ok ? u.value : null;
+  work.uriCache = { text: requestUri, uri };
+  return uri;
 }
 
 /** Splits on commas outside quotes and angle brackets. */

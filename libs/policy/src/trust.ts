@@ -1,4 +1,4 @@
-import { matchesAny } from './cidr.ts';
+import { cidrContains, parseIp } from './cidr.ts';
 import type { CompiledPolicy, CompiledTrunk } from './compile.ts';
 import { openValue } from './sealing.ts';
 import { variableNameFor } from './variables.ts';
@@ -13,7 +13,10 @@ import type { HeaderWork, Row } from './work.ts';
  */
 
 export function trunkFor(policy: CompiledPolicy, address: string): CompiledTrunk | null {
-  return policy.trunks.find((t) => matchesAny(t.ranges, address)) ?? null;
+  if (policy.trunks.length === 0) return null;
+  const ip = parseIp(address);
+  if (ip === null) return null;
+  return policy.trunks.find((t) => t.ranges.some((c) => cidrContains(c, ip))) ?? null;
 }
 
 /** Prefixes are lower-cased; a row's key is its name lower-cased (canonical for known ones). */

@@ -26,6 +26,9 @@ export interface HeaderDiff {
 }
 
 export function diffRows(original: readonly Row[], final: readonly Row[]): HeaderDiff {
+  if (original.length === final.length && original.every((r, i) => final[i] === r)) {
+    return { remove: [], append: [] };
+  }
   const before = new Map<string, Row[]>();
   for (const r of original) {
     const list = before.get(r.key);

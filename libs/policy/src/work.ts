@@ -3,6 +3,7 @@ import {
   parseDiversion,
   type DiversionEntry,
   type Result,
+  type Uri,
   headerLineBytes,
   serializeHeaderLine,
   type SipHeader,
@@ -53,8 +54,8 @@ export function headerKey(name: string): string {
 
 export class HeaderWork {
   #rows: Row[] = [];
-  /** Values by key, rebuilt after any change to the rows. */
-  #index: Map<string, string[]> | null = null;
+  /** Values by key, filled on demand and forgotten for the keys a change touches. */
+  #index = new Map<string, readonly string[]>();
   /** Values computed from the rows of one header (`dep`), or from none (`null`). */
   #memo = new Map<string, { readonly dep: string | null; readonly value: unknown }>();
 
@@ -68,7 +69,7 @@ export class HeaderWork {
    * header is forgotten: a parsed Diversion chain survives a rule adding X-Call-Type.
    */
   #commit(changed: readonly string[]): void {
-    this.#index = null;
+    for (const key of changed) this.#index.delete(key);
     if (this.#memo.size === 0 || changed.length === 0) return;
     for (const [k, m] of this.#memo) {
       if (m.dep !== null && changed.includes(m.dep)) this.#memo.delete(k);
@@ -92,6 +93,9 @@ export class HeaderWork {
    * A value computed from the rows of header `dep` (a parsed Diversion chain…), or from none,
    * kept until those rows change.
    */
+  /** The last URI parsed for routing (the Request-URI, a destination), by its text. */
+  uriCache: { readonly text: string; readonly uri: Uri | null } | null = null;
+
   memo<T>(key: string, dep: string | null, compute: () => T): T {
     const hit = this.#memo.get(key);
     if (hit !== undefined) return hit.value as T;
@@ -116,16 +120,15 @@ export class HeaderWork {
   }
 
   values(name: string): readonly string[] {
-    if (this.#index === null) {
-      const index = new Map<string, string[]>();
-      for (const r of this.#rows) {
-        const list = index.get(r.key);
-        if (list === undefined) index.set(r.key, [r.value]);
-        else list.push(r.value);
-      }
-      this.#index = index;
+    const key = headerKey(name);
+    let values = this.#index.get(key);
+    if (values === undefined) {
+      const found: string[] = [];
+      for (const r of this.#rows) if (r.key === key) found.push(r.value);
+      values = found.length === 0 ? NONE : found;
+      this.#index.set(key, values);
     }
-    return this.#index.get(headerKey(name)) ?? NONE;
+    return values;
   }
 
   has(name: string): boolean {
@@ -247,7 +250,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The rows of a Diversion-style header parsed as one chain, once per version of the rows. */
 export function chainOf(work: HeaderWork, name: string): Result<DiversionEntry[]> {
-  return work.memo(`chain:${headerKey(name)}`, name, () => {
+  const key = headerKey(name);
+  return work.memo(key === 'diversion' ? 'chain:diversion' : `chain:${key}`, name, () => {
     const rows = work.values(name);
     return rows.length === 0 ? { ok: true as const, value: [] } : parseDiversion(rows);
   });

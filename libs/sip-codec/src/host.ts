@@ -59,18 +59,22 @@ export function isIpv6(s: string): boolean {
  * trunks), a "-" at either end of a label, and a toplabel starting with a digit.
  */
 export function isHostname(s: string, strict: boolean): boolean {
-  const labels = (s.endsWith('.') ? s.slice(0, -1) : s).split('.');
-  for (let k = 0; k < labels.length; k++) {
-    const label = labels[k] as string;
-    if (label.length === 0 || label.length > 63) return false;
-    for (let i = 0; i < label.length; i++) {
-      const c = label.charCodeAt(i);
-      const alnum = isAlpha(c) || isDigit(c);
-      if (alnum) continue;
+  // One pass over the labels, no allocation: this runs for every URI of every message.
+  const end = s.endsWith('.') ? s.length - 1 : s.length;
+  let start = 0;
+  while (start <= end) {
+    let stop = s.indexOf('.', start);
+    if (stop === -1 || stop > end) stop = end;
+    const length = stop - start;
+    if (length === 0 || length > 63) return false;
+    for (let i = start; i < stop; i++) {
+      const c = s.charCodeAt(i);
+      if (isAlpha(c) || isDigit(c)) continue;
       if (!strict && (c === 0x5f || c === 0x2d)) continue;
-      if (c !== 0x2d || i === 0 || i === label.length - 1) return false;
+      if (c !== 0x2d || i === start || i === stop - 1) return false;
     }
-    if (strict && k === labels.length - 1 && !isAlpha(label.charCodeAt(0))) return false;
+    if (strict && stop === end && !isAlpha(s.charCodeAt(start))) return false;
+    start = stop + 1;
   }
   return true;
 }

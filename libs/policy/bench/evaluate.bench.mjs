@@ -9,11 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { parseMessage, type SipRequest } from '@sipctx/sip-codec';
-// The built packages (dist), as the service runs them: `npm run bench` builds first and runs this
-// without the @sipctx/source condition.
+import { parseMessage } from '@sipctx/sip-codec';
+// The built packages (dist), as the service runs them: `npm run bench` builds first, and this file
+// is plain JavaScript so that node runs it as is, with no loader rewriting the code it measures.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { evaluate, evaluateMessage, loadPolicy, type PolicyRequest } from '@sipctx/policy';
+import { evaluate, evaluateMessage, loadPolicy } from '@sipctx/policy';
 
 const rounds = Math.min(Number(process.env['BENCH_ROUNDS']) || 15, 40);
 const sliceMs = Math.min(Number(process.env['BENCH_SLICE_MS']) || 150, 500);
@@ -71,8 +71,9 @@ if (!loaded.ok) throw new Error(JSON.stringify(loaded.error, null, 2));
 const policy = loaded.value;
 const parsed = parseMessage(invite, { transport: 'udp' });
 if (!parsed.ok || parsed.value.kind !== 'request') throw new Error('fixture does not parse');
-const request: PolicyRequest = {
-  message: parsed.value as SipRequest,
+/** @type {import('@sipctx/policy').PolicyRequest} */
+const request = {
+  message: parsed.value,
   source: { address: '192.0.2.10', port: 5060, transport: 'tcp' },
 };
 const source = request.source;
@@ -83,7 +84,8 @@ if (!first.ok || first.value.rules[0] !== 'vip')
   throw new Error(`unexpected decision: ${JSON.stringify(first)}`);
 
 let sink = 0;
-const cases: [string, () => void][] = [
+/** @type {[string, () => void][]} */
+const cases = [
   ['parse only', () => void (sink += parseMessage(invite, { transport: 'udp' }).ok ? 1 : 0)],
   [
     'evaluate (parsed INVITE)',
@@ -96,7 +98,8 @@ const cases: [string, () => void][] = [
   ],
 ];
 
-function slice(fn: () => void): number {
+/** Milliseconds per call of `fn`, over one time slice. @param {() => void} fn */
+function slice(fn) {
   const end = performance.now() + sliceMs;
   let n = 0;
   const t0 = performance.now();
@@ -107,14 +110,15 @@ function slice(fn: () => void): number {
   return (performance.now() - t0) / n; // ms per call
 }
 
-const samples = new Map<string, number[]>(cases.map(([n]) => [n, []]));
+/** @type {Map<string, number[]>} */
+const samples = new Map(cases.map(([n]) => [n, []]));
 for (const [, fn] of cases) slice(fn); // warm-up
 for (let r = 0; r < rounds; r++) {
   // Interleaved so that machine noise hits every case alike.
   for (const [name, fn] of cases) samples.get(name)?.push(slice(fn));
 }
-const median = (xs: number[]): number =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const evalMedian = median(samples.get('evaluate (parsed INVITE)') ?? []);
 console.log(
   `sipctx policy engine: ${Buffer.byteLength(invite)}-byte INVITE, 20 rules (the 20th matches), ${rounds} rounds × ${sliceMs} ms`,
