@@ -2,7 +2,8 @@
 # `npm start`: runs the product on this machine. Installs what is missing and builds first.
 #
 # The policy service and kamailio.cfg land with issue 5; until then this builds the workspace and
-# shows the sipctx CLI on an example carrier INVITE, so a fresh clone shows something real.
+# shows the sipctx CLI (codec and policy engine) on an example carrier INVITE, so a fresh clone
+# shows something real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure.sh
@@ -25,6 +26,11 @@ npx sipctx convert --to history-info --request-uri 'sip:+12065551234@voice.examp
 if [ -f "$example" ]; then
   step "sipctx parse $example (first lines)"
   npx sipctx parse "$example" | head -40 || true
+  step "sipctx check libs/policy/examples/polyai-routing.yaml"
+  npx sipctx check libs/policy/examples/polyai-routing.yaml
+  step "sipctx eval: the example INVITE through that policy (headers added at the end)"
+  npx sipctx eval --policy libs/policy/examples/polyai-routing.yaml --source 10.1.2.3 \
+    --output message "$example" | tr -d '\r' | sed -n '/^X-Caller-ID/,/^$/p' || true
 fi
 cat <<TXT
 
