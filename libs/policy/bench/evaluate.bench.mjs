@@ -85,8 +85,17 @@ if (!first.ok || first.value.rules[0] !== 'vip')
 
 let sink = 0;
 /** @type {[string, () => void][]} */
+// The fixed cost: trust, numbers, variables, Diversion and the wire form, with no rule at all.
+const bare = loadPolicy(policyText.slice(0, policyText.indexOf('rules:')));
+if (!bare.ok) throw new Error(JSON.stringify(bare.error, null, 2));
+const contextOnly = bare.value;
+
 const cases = [
   ['parse only', () => void (sink += parseMessage(invite, { transport: 'udp' }).ok ? 1 : 0)],
+  [
+    'evaluate, no rules',
+    () => void (sink += evaluate(request, null, contextOnly, { now }).ok ? 1 : 0),
+  ],
   [
     'evaluate (parsed INVITE)',
     () => void (sink += evaluate(request, null, policy, { now }).ok ? 1 : 0),

@@ -50,14 +50,7 @@ function headerValue(ev: Evaluation, h: CompiledHeaderAction, rule: string): str
   if (!h.encrypt || ev.policy.keyring === null) return value;
   const sealed = sealValue(value, ev.policy.keyring, ev.random, h.name.toLowerCase());
   if (sealed.ok) return sealed.value;
-  ev.work.record(
-    'refuse',
-    h.name,
-    null,
-    null,
-    rule,
-    `${sealed.error.code}: ${sealed.error.message}`,
-  );
+  ev.work.refuse(h.name, rule, `${sealed.error.code}: ${sealed.error.message}`);
   return null;
 }
 
@@ -99,11 +92,8 @@ function applyDiversionAction(ev: Evaluation, action: CompiledAction, rule: stri
   });
   if (entry.ok) ev.diversion = { entry: entry.value, rule };
   else
-    ev.work.record(
-      'refuse',
+    ev.work.refuse(
       ev.policy.doc.diversion.header,
-      null,
-      null,
       rule,
       `${entry.error.code}: ${entry.error.message}`,
     );

@@ -47,11 +47,8 @@ export function applyDiversion(
   const parsed = chainOf(work, name);
   if (!parsed.ok) {
     if (ours !== null) {
-      work.record(
-        'refuse',
+      work.refuse(
         name,
-        null,
-        null,
         ours.rule,
         `the received ${name} chain does not parse: ${parsed.error.message}`,
       );
@@ -66,14 +63,7 @@ export function applyDiversion(
   let added: DiversionEntry | null = null;
   if (ours !== null) {
     if (cfg.mode === 'propagate') {
-      work.record(
-        'refuse',
-        name,
-        null,
-        null,
-        ours.rule,
-        'diversion.mode is propagate: the chain is passed on unchanged',
-      );
+      work.refuse(name, ours.rule, 'diversion.mode is propagate: the chain is passed on unchanged');
     } else added = ours.entry;
   }
   const count = diversionCount(received) + (added === null ? 0 : 1);
@@ -87,7 +77,7 @@ export function applyDiversion(
         chain: received,
       };
     if (cfg.on_max === 'skip') {
-      if (added !== null) work.record('refuse', name, null, null, ours?.rule ?? 'diversion', why);
+      if (added !== null) work.refuse(name, ours?.rule ?? 'diversion', why);
       notes.push(why);
       added = null;
     } else {
@@ -154,7 +144,7 @@ export function applyRedirectHeaders(
   if ((want === 'history-info' || want === 'both') && chain.length > 0) {
     const rows = diversionToHistoryInfo(chain, requestUri);
     if (!rows.ok) {
-      work.record('refuse', 'History-Info', null, null, 'history-info', rows.error.message);
+      work.refuse('History-Info', 'history-info', rows.error.message);
       return;
     }
     work.remove(

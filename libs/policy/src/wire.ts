@@ -6,6 +6,7 @@ import {
   serializeMessage,
   utf8Length,
   type HeaderField,
+  type SipError,
   type SipRequest,
 } from '@sipctx/sip-codec';
 import { policyFail, policyOk, type PolicyResult } from './errors.ts';
@@ -110,6 +111,13 @@ function parseBlock(block: string): HeaderField[] {
   return out;
 }
 
+function fromCodec(
+  code: 'POLICY_BAD_MESSAGE' | 'POLICY_UNSAFE_OUTPUT',
+  e: SipError,
+): PolicyResult<never> {
+  return policyFail(code, e.message, e.input, e.offset, { cause: e });
+}
+
 /**
  * The request as Kamailio would send it after applying `wire` (before adding its own Via and
  * Record-Route): what `sipctx eval` prints and what tests compare against.
@@ -119,35 +127,13 @@ export function applyWireDecision(
   wire: WireDecision,
 ): PolicyResult<Uint8Array> {
   const removed = removeHeaders(message, wire.remove);
-  if (!removed.ok)
-    return policyFail(
-      'POLICY_BAD_MESSAGE',
-      removed.error.message,
-      removed.error.input,
-      removed.error.offset,
-      { cause: removed.error },
-    );
+  if (!removed.ok) return fromCodec('POLICY_BAD_MESSAGE', removed.error);
   const appended = appendHeaders(removed.value, parseBlock(wire.append));
-  if (!appended.ok)
-    return policyFail(
-      'POLICY_UNSAFE_OUTPUT',
-      appended.error.message,
-      appended.error.input,
-      appended.error.offset,
-      { cause: appended.error },
-    );
+  if (!appended.ok) return fromCodec('POLICY_UNSAFE_OUTPUT', appended.error);
   const retargeted =
     wire.ruri === undefined
       ? appended.value
       : { ...(appended.value as SipRequest), requestUri: wire.ruri };
   const bytes = serializeMessage(retargeted);
-  if (!bytes.ok)
-    return policyFail(
-      'POLICY_BAD_MESSAGE',
-      bytes.error.message,
-      bytes.error.input,
-      bytes.error.offset,
-      { cause: bytes.error },
-    );
-  return policyOk(bytes.value);
+  return bytes.ok ? policyOk(bytes.value) : fromCodec('POLICY_BAD_MESSAGE', bytes.error);
 }

@@ -149,6 +149,11 @@ export class HeaderWork {
     this.edits.push(edit);
   }
 
+  /** Records an edit that was not made, and why (a value that could not be written safely…). */
+  refuse(header: string, rule: string, reason: string): void {
+    this.record('refuse', header, null, null, rule, reason);
+  }
+
   /**
    * Adds a row at the end when its line is safe to write; a value with CR, LF, NUL or another
    * control character is refused (recorded as `refuse` and kept in `dropped`), never written.
@@ -156,7 +161,7 @@ export class HeaderWork {
   add(name: string, value: string, rule: string, meta: RowMeta = {}, op: EditOp = 'add'): boolean {
     const line = serializeHeaderLine(name, value);
     if (!line.ok) {
-      this.record('refuse', name, null, null, rule, line.error.message);
+      this.refuse(name, rule, line.error.message);
       this.dropped.push({
         header: name,
         value,
