@@ -4,10 +4,10 @@
  * errors are one JSON object on stderr with a coded error and never a stack trace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -78,8 +78,14 @@ rules:
 `;
 const carrierInvite = 'libs/sip-codec/test-data/carrier/invite-polyai.sip';
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFile(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sipctx-e2e-'));
+  tempDirs.push(dir);
   const file = join(dir, name);
   writeFileSync(file, content);
   return file;

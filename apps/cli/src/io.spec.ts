@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +17,11 @@ describe('io', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipctx-io-'));
     writeFileSync(join(dir, 'm.sip'), 'OPTIONS');
     const io = processIo();
-    expect(Buffer.from(await io.readFile(join(dir, 'm.sip'))).toString()).toBe('OPTIONS');
+    try {
+      expect(Buffer.from(await io.readFile(join(dir, 'm.sip'))).toString()).toBe('OPTIONS');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(io.env).toBe(process.env);
     const out = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
     const err = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
