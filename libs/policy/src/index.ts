@@ -38,6 +38,7 @@ export type {
   WireDecision,
 } from './model.ts';
 export type { ContextStore } from './store.ts';
+export { sipHeader, sipHeaderValues } from './sip-headers.ts';
 
 // building blocks the service and the CLI share
 export { cidrContains, matchesAny, parseCidr, parseIp } from './cidr.ts';
