@@ -1,0 +1,8 @@
+export {
+  createMetrics,
+  LATENCY_BUCKETS,
+  METRIC_PREFIX,
+  recordDecision,
+  recordEvaluationError,
+} from './metrics.ts';
+export type { MetricsOptions, SipctxMetrics } from './metrics.ts';
