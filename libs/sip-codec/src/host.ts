@@ -102,11 +102,13 @@ export function parseHost(input: string, pos: number, strict: boolean): Result<H
   }
   const host = input.slice(pos, end);
   if (host.length === 0) return fail('SIP_BAD_HOST', 'host expected', input, pos);
-  if (isIpv4(host)) return ok({ value: host, type: 'ipv4', end });
-  // A dotted quad that is not a valid IPv4 address (`1.2.3.256`) is not a hostname either.
-  if (/^[0-9.]+$/.test(host) || !isHostname(host, strict)) {
-    return fail('SIP_BAD_HOST', 'invalid host name', input, pos);
+  // Only a host starting with a digit can be an IPv4 address (or look like a broken one).
+  if (isDigit(host.charCodeAt(0))) {
+    if (isIpv4(host)) return ok({ value: host, type: 'ipv4', end });
+    // A dotted quad that is not a valid IPv4 address (`1.2.3.256`) is not a hostname either.
+    if (/^[0-9.]+$/.test(host)) return fail('SIP_BAD_HOST', 'invalid host name', input, pos);
   }
+  if (!isHostname(host, strict)) return fail('SIP_BAD_HOST', 'invalid host name', input, pos);
   return ok({ value: host, type: 'domain', end });
 }
 
