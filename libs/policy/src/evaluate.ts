@@ -120,6 +120,25 @@ function run(
   for (const [k, v] of Object.entries(stored.variables ?? {})) variables.set(k, v);
   const state = new Map<string, StateValue>(Object.entries(stored.state ?? {}));
 
+  // Closures: they read `ev` (the flow, a new Request-URI) when a template is rendered.
+  const scope: TemplateScope = {
+    value: (name) => values[name](),
+    variable: (name) => variables.get(name) ?? null,
+    state: (name) => (state.has(name) ? String(state.get(name)) : null),
+    header: (name) => work.values(name)[0] ?? null,
+  };
+  const values: Record<TemplateRoot, () => string | null> = {
+    caller_number: () => numbers.caller,
+    callee_number: () => numbers.callee,
+    original_called_number: () => numbers.originalCalled,
+    redirect_reason: () => numbers.redirectReason,
+    call_id: () => callId,
+    method: () => msg.method,
+    request_uri: () => ev.requestUri ?? msg.requestUri,
+    source_address: () => request.source.address,
+    trunk: () => trunk?.name ?? null,
+    flow: () => ev.flow,
+  };
   const ev: Evaluation = {
     policy,
     work,
@@ -136,25 +155,7 @@ function run(
     trunk: null,
     transport: null,
     reject: null,
-    scope: undefined as unknown as TemplateScope,
-  };
-  const values: Record<TemplateRoot, () => string | null> = {
-    caller_number: () => numbers.caller,
-    callee_number: () => numbers.callee,
-    original_called_number: () => numbers.originalCalled,
-    redirect_reason: () => numbers.redirectReason,
-    call_id: () => callId,
-    method: () => msg.method,
-    request_uri: () => ev.requestUri ?? msg.requestUri,
-    source_address: () => request.source.address,
-    trunk: () => trunk?.name ?? null,
-    flow: () => ev.flow,
-  };
-  (ev as { scope: TemplateScope }).scope = {
-    value: (name) => values[name](),
-    variable: (name) => variables.get(name) ?? null,
-    state: (name) => (state.has(name) ? String(state.get(name)) : null),
-    header: (name) => work.values(name)[0] ?? null,
+    scope,
   };
   const env: MatchEnv = {
     method: msg.method,
