@@ -8,6 +8,7 @@ source scripts/lib/ensure.sh
 
 ensure_node
 ensure_npm_packages
+ensure_debian_packages
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true
 rm -rf libs/*/test-output apps/*/test-output test/test-output

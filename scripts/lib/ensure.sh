@@ -17,3 +17,24 @@ ensure_npm_packages() {
     npm ci --no-audit --no-fund || die "npm ci failed: check that the npm registry is reachable (npm ping) and run this again."
   fi
 }
+
+# Debian packages the tests and the product run for real: Kamailio 5.6 with its JSON modules
+# (jsonrpcs, xhttp and kex are in `kamailio`; jansson and janssonrpcc in `kamailio-extra-modules`).
+# Installs the missing ones with apt-get when run as root; otherwise says what to run.
+DEBIAN_PACKAGES=(kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules)
+
+ensure_debian_packages() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  command -v apt-get >/dev/null ||
+    die "missing Debian packages (${missing[*]}) and no apt-get: install them with your package manager."
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing Debian packages: run 'sudo apt-get update && sudo apt-get install -y ${missing[*]}', then run this again."
+  fi
+  step "apt-get install ${missing[*]}"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
+    die "apt-get could not install ${missing[*]}: check that a Debian mirror is reachable (apt-get update), then run this again."
+}
