@@ -1,5 +1,6 @@
 import {
   addDiversionEntry,
+  headerLineBytes,
   capDiversionChain,
   diversionCount,
   diversionLimit,
@@ -90,7 +91,7 @@ export function applyDiversion(
           header: name,
           value: d.raw,
           sent: null,
-          bytes: d.raw.length,
+          bytes: headerLineBytes(name, d.raw),
           budget: 'diversion_chain',
           reason: why,
           rule: 'diversion',
@@ -115,13 +116,15 @@ export function applyDiversion(
     // Ours goes last: the received rows stay as they are and one row is appended.
     const value = render(oursInChain, oursInChain);
     if (value !== null) work.add(name, value, ours?.rule ?? 'diversion');
+    else work.refuse(name, ours?.rule ?? 'diversion', 'our entry could not be rendered');
     return { reject: null, notes, chain };
   }
   work.remove(name, 'diversion', 'remove', 'chain rewritten');
   for (const e of chain) {
     const value = render(e, oursInChain);
-    if (value !== null)
-      work.add(name, value, e === oursInChain ? (ours?.rule ?? 'diversion') : 'diversion');
+    const rule = e === oursInChain ? (ours?.rule ?? 'diversion') : 'diversion';
+    if (value !== null) work.add(name, value, rule);
+    else work.refuse(name, rule, 'our entry could not be rendered');
   }
   return { reject: null, notes, chain };
 }
