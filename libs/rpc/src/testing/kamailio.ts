@@ -37,7 +37,11 @@ export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
-export async function startKamailio(cfg: string): Promise<RunningKamailio> {
+/** Starts Kamailio on `cfg` (its text), with `-A` defines such as `WITH_X` or `NAME=value`. */
+export async function startKamailio(
+  cfg: string,
+  defines: readonly string[] = [],
+): Promise<RunningKamailio> {
   if (!kamailioInstalled()) {
     throw new Error(
       'kamailio is not installed: run `npm test` (it installs Debian packages) or ' +
@@ -47,9 +51,10 @@ export async function startKamailio(cfg: string): Promise<RunningKamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'sipctx-kamailio-'));
   const file = join(dir, 'kamailio.cfg');
   writeFileSync(file, cfg);
-  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
+  const a = defines.flatMap((d) => ['-A', d]);
+  const check = spawnSync('kamailio', ['-c', '-f', file, ...a], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`kamailio -c refused the config:\n${check.stderr}`);
-  const child = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8'], {
+  const child = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', ...a], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

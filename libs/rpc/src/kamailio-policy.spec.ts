@@ -1,0 +1,192 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Socket as NetSocket, Server } from 'node:net';
+import { evaluateMessage, loadPolicy } from '@sipctx/policy';
+import jayson from 'jayson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetstringRpcServer } from './netstring-server.ts';
+import { freePort, startKamailio, waitFor, type RunningKamailio } from './testing/kamailio.ts';
+
+/**
+ * kamailio/kamailio.cfg for real: Kamailio 5.6 asks a policy.evaluate method (the policy engine
+ * behind this library's netstring server) about each initial INVITE over janssonrpcc, applies the
+ * decision and relays to a UDP endpoint standing in for the agent platform. The service proper
+ * (apps/policy-service, issue 5) will answer the same method.
+ */
+
+const policy = loadPolicy(`
+version: 1
+name: glue-test
+trunks: [{ name: lab, cidrs: [127.0.0.0/8], trusted: true }]
+rules:
+  - name: flow
+    then:
+      headers:
+        - { op: add, name: X-Flow, value: 'vip {{ caller_number }}' }
+        - { op: remove, name: X-Remove-Me }
+`);
+
+function evaluateForKamailio(params: { msg: string; src: string; port: number; proto: string }) {
+  if (!policy.ok) throw new Error(policy.error.message);
+  const transport = (['udp', 'tcp', 'tls'].includes(params.proto) ? params.proto : 'udp') as 'udp';
+  const r = evaluateMessage(
+    { message: params.msg, source: { address: params.src, port: params.port, transport } },
+    null,
+    policy.value,
+  );
+  if (!r.ok)
+    return { error: { code: -32602, message: r.error.message, data: { code: r.error.code } } };
+  const w = r.value.wire;
+  return {
+    result: {
+      remove: w.remove.join(','),
+      append: w.append,
+      ruri: w.ruri ?? '',
+      duri: w.duri ?? '',
+      code: w.reject?.code ?? 0,
+      reason: w.reject?.reason ?? '',
+    },
+  };
+}
+
+const methods = new jayson.Server({
+  'policy.evaluate': (
+    params: { msg: string; src: string; port: number; proto: string },
+    cb: (e: unknown, r?: unknown) => void,
+  ) => {
+    const out = evaluateForKamailio(params);
+    if ('error' in out) cb(out.error);
+    else cb(null, out.result);
+  },
+});
+
+let kamailio: RunningKamailio;
+let service: Server;
+const connections: NetSocket[] = [];
+let uas: UdpSocket;
+let uac: UdpSocket;
+let ports: { sip: number; rpc: number; uas: number };
+const received: string[] = [];
+
+function invite(callId: string): string {
+  return [
+    `INVITE sip:+15557654321@127.0.0.1:${ports.uas} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${uac.address().port};branch=z9hG4bK-${callId}`,
+    'Max-Forwards: 70',
+    '"Caller" <sip:+15551234567@127.0.0.1>;tag=abc'.replace(/^/, 'From: '),
+    `To: <sip:+15557654321@127.0.0.1:${ports.uas}>`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    `Contact: <sip:+15551234567@127.0.0.1:${uac.address().port}>`,
+    'X-Keep: kept  as   written',
+    'X-Remove-Me: gone',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+async function relayed(callId: string): Promise<string | undefined> {
+  await waitFor(async () => received.some((m) => m.includes(`Call-ID: ${callId}`)), 5000);
+  return received.find((m) => m.includes(`Call-ID: ${callId}`));
+}
+
+beforeAll(async () => {
+  ports = { sip: await freePort('udp'), rpc: await freePort('tcp'), uas: await freePort('udp') };
+  uas = createSocket('udp4');
+  uas.on('message', (m) => received.push(m.toString('utf8')));
+  await new Promise<void>((r) => uas.bind(ports.uas, '127.0.0.1', r));
+  uac = createSocket('udp4');
+  await new Promise<void>((r) => uac.bind(0, '127.0.0.1', r));
+  service = createNetstringRpcServer(methods);
+  service.on('connection', (c) => connections.push(c));
+  await new Promise<void>((r) => service.listen(ports.rpc, '127.0.0.1', r));
+  const cfg = readFileSync(new URL('../../../kamailio/kamailio.cfg', import.meta.url), 'utf8');
+  kamailio = await startKamailio(cfg, [
+    `SIPCTX_LISTEN=udp:127.0.0.1:${ports.sip}`,
+    `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${ports.sip}`,
+    `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+  ]);
+  // Ready once an OPTIONS is answered (relayed to the UAS, which we then ignore).
+  const ok = await waitFor(async () => {
+    uac.send(invite('probe-' + Date.now()), ports.sip, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 300));
+    return received.some((m) => m.includes('Call-ID: probe-'));
+  }, 15_000);
+  if (!ok) throw new Error(`kamailio did not relay:\n${kamailio.log()}`);
+}, 30_000);
+
+afterAll(async () => {
+  await kamailio?.stop();
+  uas?.close();
+  uac?.close();
+  for (const c of connections) c.destroy();
+  if (service?.listening) await new Promise((r) => service.close(r));
+}, 30_000);
+
+describe('kamailio.cfg with the policy engine behind janssonrpcc', () => {
+  it('applies the decision: header added, header removed, the rest byte for byte', async () => {
+    uac.send(invite('call-1'), ports.sip, '127.0.0.1');
+    const m = await relayed('call-1');
+    expect(m).toBeDefined();
+    expect(m).toContain('\r\nX-Flow: vip +15551234567\r\n');
+    expect(m).not.toContain('X-Remove-Me');
+    expect(m).toContain('\r\nX-Keep: kept  as   written\r\n');
+    expect(m).toContain('\r\nFrom: "Caller" <sip:+15551234567@127.0.0.1>;tag=abc\r\n');
+    expect(m).toMatch(/\r\nRecord-Route: <sip:127\.0\.0\.1:\d+;lr=on;ftag=abc>\r\n/);
+  });
+
+  it('fails open: with the service gone, the request is relayed unchanged', async () => {
+    // The service dies: no more connections, and janssonrpcc's one is cut.
+    const closed = new Promise((r) => service.close(r));
+    for (const c of connections) c.destroy();
+    await closed;
+    await new Promise((r) => setTimeout(r, 500));
+    uac.send(invite('call-2'), ports.sip, '127.0.0.1');
+    const m = await relayed('call-2');
+    expect(m).toBeDefined();
+    expect(m).toContain('\r\nX-Remove-Me: gone\r\n');
+    expect(m).not.toContain('X-Flow');
+  });
+});
+
+describe('defines', () => {
+  const cfgPath = new URL('../../../kamailio/kamailio.cfg', import.meta.url);
+
+  it.each([[[]], [['WITH_FAIL_CLOSED']]])('kamailio -c accepts %j', (defines: string[]) => {
+    const r = spawnSync(
+      'kamailio',
+      ['-c', '-f', cfgPath.pathname, ...defines.flatMap((d) => ['-A', d])],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('WITH_FAIL_CLOSED: no service, the INVITE is answered 503', async () => {
+    const sip = await freePort('udp');
+    const closed = await startKamailio(readFileSync(cfgPath, 'utf8'), [
+      'WITH_FAIL_CLOSED',
+      `SIPCTX_LISTEN=udp:127.0.0.1:${sip}`,
+      `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${sip}`,
+      `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${await freePort('tcp')};priority=10;weight=10"`,
+    ]);
+    const answers: string[] = [];
+    const onAnswer = (m: Buffer) => answers.push(m.toString('utf8'));
+    uac.on('message', onAnswer);
+    try {
+      const got = await waitFor(async () => {
+        uac.send(invite(`closed-${Date.now()}`), sip, '127.0.0.1');
+        await new Promise((r) => setTimeout(r, 300));
+        return answers.some((a) => a.startsWith('SIP/2.0 503 '));
+      }, 15_000);
+      expect(got, closed.log()).toBe(true);
+      expect(received.some((m) => m.includes('Call-ID: closed-'))).toBe(false);
+    } finally {
+      uac.off('message', onAnswer);
+      await closed.stop();
+    }
+  }, 30_000);
+});
