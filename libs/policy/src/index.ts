@@ -24,6 +24,8 @@ export type { EvaluateOptions } from './evaluate.ts';
 export { evaluateMessage } from './evaluate-message.ts';
 export type { MessageSource } from './evaluate-message.ts';
 export { applyWireDecision } from './wire.ts';
+export { kamailioDecision } from './kamailio-decision.ts';
+export type { KamailioDecision } from './kamailio-decision.ts';
 export type {
   CallContext,
   ContextHeader,

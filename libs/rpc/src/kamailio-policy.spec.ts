@@ -1,12 +1,18 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Socket as NetSocket, Server } from 'node:net';
-import { evaluateMessage, loadPolicy } from '@sipctx/policy';
+import { createServer as createNetServer, type Server, type Socket as NetSocket } from 'node:net';
+import { evaluateMessage, kamailioDecision, loadPolicy } from '@sipctx/policy';
 import jayson from 'jayson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetstringRpcServer } from './netstring-server.ts';
-import { freePort, startKamailio, waitFor, type RunningKamailio } from './testing/kamailio.ts';
+import {
+  freePort,
+  freePortBoth,
+  startKamailio,
+  waitFor,
+  type RunningKamailio,
+} from './testing/kamailio.ts';
 
 /**
  * kamailio/kamailio.cfg for real: Kamailio 5.6 asks a policy.evaluate method (the policy engine
@@ -18,8 +24,12 @@ import { freePort, startKamailio, waitFor, type RunningKamailio } from './testin
 const policy = loadPolicy(`
 version: 1
 name: glue-test
+match: all
 trunks: [{ name: lab, cidrs: [127.0.0.0/8], trusted: true }]
 rules:
+  - name: tcp
+    when: { header: { name: X-Want, equals: tcp } }
+    then: { transport: tcp }
   - name: flow
     then:
       headers:
@@ -37,17 +47,7 @@ function evaluateForKamailio(params: { msg: string; src: string; port: number; p
   );
   if (!r.ok)
     return { error: { code: -32602, message: r.error.message, data: { code: r.error.code } } };
-  const w = r.value.wire;
-  return {
-    result: {
-      remove: w.remove.join(','),
-      append: w.append,
-      ruri: w.ruri ?? '',
-      duri: w.duri ?? '',
-      code: w.reject?.code ?? 0,
-      reason: w.reject?.reason ?? '',
-    },
-  };
+  return { result: kamailioDecision(r.value.wire) };
 }
 
 const methods = new jayson.Server({
@@ -65,11 +65,13 @@ let kamailio: RunningKamailio;
 let service: Server;
 const connections: NetSocket[] = [];
 let uas: UdpSocket;
+let uasTcp: Server;
+const tcpPeers: NetSocket[] = [];
 let uac: UdpSocket;
 let ports: { sip: number; rpc: number; uas: number };
 const received: string[] = [];
 
-function invite(callId: string): string {
+function invite(callId: string, extra: string[] = []): string {
   return [
     `INVITE sip:+15557654321@127.0.0.1:${ports.uas} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${uac.address().port};branch=z9hG4bK-${callId}`,
@@ -81,6 +83,7 @@ function invite(callId: string): string {
     `Contact: <sip:+15551234567@127.0.0.1:${uac.address().port}>`,
     'X-Keep: kept  as   written',
     'X-Remove-Me: gone',
+    ...extra,
     'Content-Length: 0',
     '',
     '',
@@ -93,10 +96,16 @@ async function relayed(callId: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  ports = { sip: await freePort('udp'), rpc: await freePort('tcp'), uas: await freePort('udp') };
+  ports = { sip: await freePort('udp'), rpc: await freePort('tcp'), uas: await freePortBoth() };
   uas = createSocket('udp4');
   uas.on('message', (m) => received.push(m.toString('utf8')));
   await new Promise<void>((r) => uas.bind(ports.uas, '127.0.0.1', r));
+  // The same endpoint on TCP, for requests the policy sends over TCP.
+  uasTcp = createNetServer((c) => {
+    tcpPeers.push(c);
+    c.on('data', (d) => received.push(`TCP ${d.toString('utf8')}`));
+  });
+  await new Promise<void>((r) => uasTcp.listen(ports.uas, '127.0.0.1', r));
   uac = createSocket('udp4');
   await new Promise<void>((r) => uac.bind(0, '127.0.0.1', r));
   service = createNetstringRpcServer(methods);
@@ -121,8 +130,9 @@ afterAll(async () => {
   await kamailio?.stop();
   uas?.close();
   uac?.close();
-  for (const c of connections) c.destroy();
+  for (const c of [...connections, ...tcpPeers]) c.destroy();
   if (service?.listening) await new Promise((r) => service.close(r));
+  if (uasTcp?.listening) await new Promise((r) => uasTcp.close(r));
 }, 30_000);
 
 describe('kamailio.cfg with the policy engine behind janssonrpcc', () => {
@@ -135,6 +145,13 @@ describe('kamailio.cfg with the policy engine behind janssonrpcc', () => {
     expect(m).toContain('\r\nX-Keep: kept  as   written\r\n');
     expect(m).toContain('\r\nFrom: "Caller" <sip:+15551234567@127.0.0.1>;tag=abc\r\n');
     expect(m).toMatch(/\r\nRecord-Route: <sip:127\.0\.0\.1:\d+;lr=on;ftag=abc>\r\n/);
+  });
+
+  it('a decision to use TCP relays over TCP', async () => {
+    uac.send(invite('call-tcp', ['X-Want: tcp']), ports.sip, '127.0.0.1');
+    const m = await relayed('call-tcp');
+    expect(m?.startsWith('TCP INVITE ')).toBe(true);
+    expect(m).toMatch(/\r\nVia: SIP\/2\.0\/TCP 127\.0\.0\.1/);
   });
 
   it('fails open: with the service gone, the request is relayed unchanged', async () => {

@@ -84,3 +84,18 @@ export async function waitFor(probe: () => Promise<boolean>, ms: number): Promis
   }
   return false;
 }
+
+/** A port free on both TCP and UDP (a SIP endpoint listening on both), tried a few times. */
+export async function freePortBoth(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort('tcp');
+    const s = createSocket('udp4');
+    const ok = await new Promise<boolean>((r) => {
+      s.once('error', () => r(false));
+      s.bind(port, '127.0.0.1', () => r(true));
+    });
+    await new Promise<void>((r) => s.close(() => r()));
+    if (ok) return port;
+  }
+  throw new Error('no port free on both TCP and UDP');
+}
