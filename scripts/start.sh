@@ -1,39 +1,66 @@
 #!/usr/bin/env bash
-# `npm start`: runs the product on this machine. Installs what is missing and builds first.
+# `npm start`: runs the product on this machine, in the foreground: the policy service with the
+# example policy, and Kamailio in front of it (kamailio/kamailio.cfg), both on loopback. Installs
+# what is missing and builds first. Ctrl-C (or SIGTERM) stops both; if either stops, so does the
+# other.
 #
-# The policy service and kamailio.cfg land with issue 5; until then this builds the workspace and
-# shows the sipctx CLI (codec and policy engine) on an example carrier INVITE, so a fresh clone
-# shows something real.
+#   SIPCTX_POLICY     the policy file (default libs/policy/examples/generic.yaml)
+#   SIPCTX_SIP_PORT   Kamailio's SIP port, UDP and TCP (default 5060)
+#   SIPCTX_RPC_PORT   the service's netstring JSON-RPC port for Kamailio (default 8090)
+#   SIPCTX_HTTP_PORT  the service's HTTP port: /rpc, /metrics, /healthz (default 8091)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure.sh
 
 ensure_node
 ensure_npm_packages
+ensure_debian_packages
+
+policy=${SIPCTX_POLICY:-libs/policy/examples/generic.yaml}
+sip_port=${SIPCTX_SIP_PORT:-5060}
+rpc_port=${SIPCTX_RPC_PORT:-8090}
+http_port=${SIPCTX_HTTP_PORT:-8091}
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 step "build"
 npx nx run-many -t build --outputStyle=static >/dev/null
 
-example=libs/sip-codec/test-data/carrier/invite-polyai.sip
-step "sipctx header Diversion (an RFC 5806 chain)"
-npx sipctx header Diversion \
-  '<sip:+15559876543@acmebank.example>;reason=unconditional;privacy=off;counter=1;brand=AcmeBank' \
-  '<sip:+12065550100@pbx.example>;reason=no-answer'
-step "sipctx convert --to history-info (RFC 7544)"
-npx sipctx convert --to history-info --request-uri 'sip:+12065551234@voice.example.com' \
-  '<sip:+15559876543@acmebank.example>;reason=unconditional;counter=1'
-if [ -f "$example" ]; then
-  step "sipctx parse $example (first lines)"
-  npx sipctx parse "$example" | head -40 || true
-  step "sipctx check libs/policy/examples/polyai-routing.yaml"
-  npx sipctx check libs/policy/examples/polyai-routing.yaml
-  step "sipctx eval: the example INVITE through that policy (headers added at the end)"
-  npx sipctx eval --policy libs/policy/examples/polyai-routing.yaml --source 10.1.2.3 \
-    --output message "$example" | tr -d '\r' | sed -n '/^X-Caller-ID/,/^$/p' || true
-fi
+step "check $policy"
+node apps/cli/bin/sipctx.js check "$policy" || die "the policy does not load: fix it (sipctx check lists every problem)"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+step "policy service on 127.0.0.1:$rpc_port (netstring JSON-RPC) and 127.0.0.1:$http_port (HTTP)"
+SIPCTX_POLICY="$policy" SIPCTX_RPC_LISTEN="127.0.0.1:$rpc_port" SIPCTX_HTTP_LISTEN="127.0.0.1:$http_port" \
+  node apps/policy-service/bin/sipctx-policy-service.js &
+pids+=("$!")
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || die "the policy service did not start (see above)"
+  sleep 0.1
+done
+
+step "kamailio on udp/tcp 127.0.0.1:$sip_port"
+kamailio -f kamailio/kamailio.cfg -DD -E \
+  -A "SIPCTX_LISTEN=udp:127.0.0.1:$sip_port" -A "SIPCTX_LISTEN_TCP=tcp:127.0.0.1:$sip_port" \
+  -A "SIPCTX_RPC_SERVER=\"conn=policy;addr=127.0.0.1;port=$rpc_port;priority=10;weight=10\"" &
+pids+=("$!")
+
 cat <<TXT
 
-The policy service and Kamailio are not part of this build yet: 'npx sipctx --help' lists what the
-CLI does today, and 'npm test' runs every test.
+sipctx is running (service pid ${pids[0]}, kamailio pid ${pids[1]}).
+  SIP:      udp and tcp 127.0.0.1:$sip_port; initial INVITEs go through the policy
+  metrics:  curl http://127.0.0.1:$http_port/metrics
+  dry run:  npx sipctx eval --policy $policy --source 127.0.0.1 libs/sip-codec/test-data/carrier/invite-polyai.sip
+  a call:   sipp -sn uac -m 1 -s +15557654321 127.0.0.1:$sip_port   (needs a UAS behind; see kamailio/README.md)
+Ctrl-C stops both.
 TXT
+
+# Whichever stops first takes the other down with it.
+wait -n "${pids[@]}" || true
