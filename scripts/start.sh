@@ -58,7 +58,9 @@ sipctx is running (service pid ${pids[0]}, kamailio pid ${pids[1]}).
   SIP:      udp and tcp 127.0.0.1:$sip_port; initial INVITEs go through the policy
   metrics:  curl http://127.0.0.1:$http_port/metrics
   dry run:  npx sipctx eval --policy $policy --source 127.0.0.1 libs/sip-codec/test-data/carrier/invite-polyai.sip
-  a call:   sipp -sn uac -m 1 -s +15557654321 127.0.0.1:$sip_port   (needs a UAS behind; see kamailio/README.md)
+  a call:   sipp -sf kamailio/sipp/uas.xml -i 127.0.0.1 -p 5080 -m 1 -trace_msg &   # the agent side
+            sipp 127.0.0.1:5080 -rsa 127.0.0.1:$sip_port -sf kamailio/sipp/uac.xml -s +15557654321 -i 127.0.0.1 -m 1
+            (the agent side writes what it received, headers included, to uas_*_messages.log)
 Ctrl-C stops both.
 TXT
 

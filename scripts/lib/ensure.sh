@@ -18,10 +18,10 @@ ensure_npm_packages() {
   fi
 }
 
-# Debian packages the tests and the product run for real: Kamailio 5.6 with its JSON modules
+# Debian packages the tests and the product run for real: Kamailio 5.6 with its JSON modules and sipp
 # (jsonrpcs, xhttp and kex are in `kamailio`; jansson and janssonrpcc in `kamailio-extra-modules`).
 # Installs the missing ones with apt-get when run as root; otherwise says what to run.
-DEBIAN_PACKAGES=(kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules)
+DEBIAN_PACKAGES=(kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules sip-tester)
 
 ensure_debian_packages() {
   local missing=()
