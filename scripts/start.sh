@@ -8,6 +8,7 @@
 #   SIPCTX_SIP_PORT   Kamailio's SIP port, UDP and TCP (default 5060)
 #   SIPCTX_RPC_PORT   the service's netstring JSON-RPC port for Kamailio (default 8090)
 #   SIPCTX_HTTP_PORT  the service's HTTP port: /rpc, /metrics, /healthz (default 8091)
+#   SIPCTX_ADMIN_PORT Kamailio's admin HTTP port: /RPC, /metrics (default 5071; UDP RPC on +1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure.sh
@@ -20,6 +21,7 @@ policy=${SIPCTX_POLICY:-libs/policy/examples/generic.yaml}
 sip_port=${SIPCTX_SIP_PORT:-5060}
 rpc_port=${SIPCTX_RPC_PORT:-8090}
 http_port=${SIPCTX_HTTP_PORT:-8091}
+admin_port=${SIPCTX_ADMIN_PORT:-5071}
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 step "build"
@@ -49,14 +51,16 @@ done
 step "kamailio on udp/tcp 127.0.0.1:$sip_port"
 kamailio -f kamailio/kamailio.cfg -DD -E \
   -A "SIPCTX_LISTEN=udp:127.0.0.1:$sip_port" -A "SIPCTX_LISTEN_TCP=tcp:127.0.0.1:$sip_port" \
-  -A "SIPCTX_RPC_SERVER=\"conn=policy;addr=127.0.0.1;port=$rpc_port;priority=10;weight=10\"" &
+  -A "SIPCTX_RPC_SERVER=\"conn=policy;addr=127.0.0.1;port=$rpc_port;priority=10;weight=10\"" \
+  -A "SIPCTX_ADMIN_PORT=$admin_port" -A "SIPCTX_ADMIN_RPC_UDP=\"udp:127.0.0.1:$((admin_port + 1))\"" &
 pids+=("$!")
 
 cat <<TXT
 
 sipctx is running (service pid ${pids[0]}, kamailio pid ${pids[1]}).
   SIP:      udp and tcp 127.0.0.1:$sip_port; initial INVITEs go through the policy
-  metrics:  curl http://127.0.0.1:$http_port/metrics
+  metrics:  curl http://127.0.0.1:$http_port/metrics   (the service)
+            curl http://127.0.0.1:$admin_port/metrics  (Kamailio; its RPC at /RPC)
   dry run:  npx sipctx eval --policy $policy --source 127.0.0.1 libs/sip-codec/test-data/carrier/invite-polyai.sip
   a call:   sipp -sf kamailio/sipp/uas.xml -i 127.0.0.1 -p 5080 -m 1 -trace_msg &   # the agent side
             sipp 127.0.0.1:5080 -rsa 127.0.0.1:$sip_port -sf kamailio/sipp/uac.xml -s +15557654321 -i 127.0.0.1 -m 1

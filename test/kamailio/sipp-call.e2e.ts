@@ -79,6 +79,8 @@ describe('a call through Kamailio and the policy service', () => {
       http: await freePort(),
       uas: await freePort(),
       uac: await freePort(),
+      admin: await freePort(),
+      adminUdp: await freePort(),
     };
     const policy = join(dir, 'policy.yaml');
     writeFileSync(policy, POLICY);
@@ -113,6 +115,10 @@ describe('a call through Kamailio and the policy service', () => {
       `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${ports.sip}`,
       '-A',
       `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+      '-A',
+      `SIPCTX_ADMIN_PORT=${ports.admin}`,
+      '-A',
+      `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
     ]);
     expect(
       await until(() => kamailio.output().includes('Connected to host'), 20_000),

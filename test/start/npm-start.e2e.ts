@@ -37,7 +37,12 @@ afterAll(() => {
 
 describe('npm start', () => {
   it('runs Kamailio with the policy service, applies the example policy, stops on SIGTERM', async () => {
-    const ports = { sip: await freePort(), rpc: await freePort(), http: await freePort() };
+    const ports = {
+      sip: await freePort(),
+      rpc: await freePort(),
+      http: await freePort(),
+      admin: await freePort(),
+    };
     const received: string[] = [];
     uas.on('message', (m) => received.push(m.toString('utf8')));
     await new Promise<void>((r) => uas.bind(0, '127.0.0.1', r));
@@ -50,6 +55,7 @@ describe('npm start', () => {
         SIPCTX_SIP_PORT: String(ports.sip),
         SIPCTX_RPC_PORT: String(ports.rpc),
         SIPCTX_HTTP_PORT: String(ports.http),
+        SIPCTX_ADMIN_PORT: String(ports.admin),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

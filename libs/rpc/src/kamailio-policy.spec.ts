@@ -5,6 +5,7 @@ import { createServer as createNetServer, type Server, type Socket as NetSocket 
 import { evaluateMessage, kamailioDecision, loadPolicy } from '@sipctx/policy';
 import jayson from 'jayson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKamailioRpc } from './kamailio-rpc.ts';
 import { createNetstringRpcServer } from './netstring-server.ts';
 import {
   freePort,
@@ -68,7 +69,7 @@ let uas: UdpSocket;
 let uasTcp: Server;
 const tcpPeers: NetSocket[] = [];
 let uac: UdpSocket;
-let ports: { sip: number; rpc: number; uas: number };
+let ports: { sip: number; rpc: number; uas: number; admin: number; adminUdp: number };
 const received: string[] = [];
 
 function invite(callId: string, extra: string[] = []): string {
@@ -96,7 +97,13 @@ async function relayed(callId: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  ports = { sip: await freePort('udp'), rpc: await freePort('tcp'), uas: await freePortBoth() };
+  ports = {
+    sip: await freePort('udp'),
+    rpc: await freePort('tcp'),
+    uas: await freePortBoth(),
+    admin: await freePort('tcp'),
+    adminUdp: await freePort('udp'),
+  };
   uas = createSocket('udp4');
   uas.on('message', (m) => received.push(m.toString('utf8')));
   await new Promise<void>((r) => uas.bind(ports.uas, '127.0.0.1', r));
@@ -116,6 +123,8 @@ beforeAll(async () => {
     `SIPCTX_LISTEN=udp:127.0.0.1:${ports.sip}`,
     `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${ports.sip}`,
     `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+    `SIPCTX_ADMIN_PORT=${ports.admin}`,
+    `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
   ]);
   // Ready once an OPTIONS is answered (relayed to the UAS, which we then ignore).
   const ok = await waitFor(async () => {
@@ -168,10 +177,45 @@ describe('kamailio.cfg with the policy engine behind janssonrpcc', () => {
   });
 });
 
+describe('the admin listener', () => {
+  it('serves Kamailio RPC on HTTP /RPC and UDP', async () => {
+    const http = createKamailioRpc({ http: { host: '127.0.0.1', port: ports.admin } });
+    const version = await http.call('core.version');
+    expect(version.ok && String(version.value)).toMatch(/^kamailio 5\./);
+    const udp = createKamailioRpc({ udp: { host: '127.0.0.1', port: ports.adminUdp } });
+    expect((await udp.call('core.uptime')).ok).toBe(true);
+  });
+
+  it('serves /metrics with what the glue decided, by outcome', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();
+    expect(text).toMatch(/kamailio_sipctx_policy_requests_total\{outcome="decided"\} [1-9]/);
+    expect(text).toMatch(/kamailio_sipctx_policy_requests_total\{outcome="failed"\} [1-9]/);
+    expect(text).toContain('kamailio_core_rcv_requests');
+  });
+
+  it('does not serve HTTP on the SIP port', async () => {
+    const res = await fetch(`http://127.0.0.1:${ports.sip}/RPC`, {
+      method: 'POST',
+      body: '{"jsonrpc":"2.0","method":"core.version","id":1}',
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
 describe('defines', () => {
   const cfgPath = new URL('../../../kamailio/kamailio.cfg', import.meta.url);
 
-  it.each([[[]], [['WITH_FAIL_CLOSED']]])('kamailio -c accepts %j', (defines: string[]) => {
+  it.each([
+    [[]],
+    [['WITH_FAIL_CLOSED']],
+    [['SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"']],
+    [
+      [
+        'WITH_FAIL_CLOSED',
+        'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
+      ],
+    ],
+  ])('kamailio -c accepts %j', (defines: string[]) => {
     const r = spawnSync(
       'kamailio',
       ['-c', '-f', cfgPath.pathname, ...defines.flatMap((d) => ['-A', d])],
@@ -189,6 +233,8 @@ describe('defines', () => {
       `SIPCTX_LISTEN=udp:127.0.0.1:${sip}`,
       `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${sip}`,
       `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${await freePort('tcp')};priority=10;weight=10"`,
+      `SIPCTX_ADMIN_PORT=${await freePort('tcp')}`,
+      `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${await freePort('udp')}"`,
     ]);
     const answers: string[] = [];
     const onAnswer = (m: Buffer) => answers.push(m.toString('utf8'));
