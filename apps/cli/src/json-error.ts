@@ -10,13 +10,16 @@ export const EXIT_INVALID_INPUT = 2;
 export const EXIT_USAGE = 64;
 export const EXIT_NO_INPUT = 66;
 export const EXIT_INTERNAL = 70;
+/** EX_UNAVAILABLE: a service the command needs (Kamailio's RPC) did not answer. */
+export const EXIT_UNAVAILABLE = 69;
 
 export type ExitCode =
   | typeof EXIT_OK
   | typeof EXIT_INVALID_INPUT
   | typeof EXIT_USAGE
   | typeof EXIT_NO_INPUT
-  | typeof EXIT_INTERNAL;
+  | typeof EXIT_INTERNAL
+  | typeof EXIT_UNAVAILABLE;
 
 /** One problem of a policy file, as `sipctx check` lists it. */
 export interface JsonIssue {
@@ -103,4 +106,9 @@ export function internalError(cause: unknown): Outcome {
 /** The error as the single line written to stderr. */
 export function renderError(error: JsonError): string {
   return JSON.stringify(error) + '\n';
+}
+
+/** A service the command talks to failed (unreachable, timed out, or answered an error). */
+export function unavailable(code: string, message: string): Outcome {
+  return { exitCode: EXIT_UNAVAILABLE, error: { code, message } };
 }

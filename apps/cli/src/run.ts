@@ -1,4 +1,5 @@
 import { checkCommand } from './check-command.ts';
+import { kamailioCommand } from './kamailio-command.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 import { convertCommand } from './convert-command.ts';
 import { evalCommand } from './eval-command.ts';
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   convertCommand,
   checkCommand,
   evalCommand,
+  kamailioCommand,
 ];
 
 function globalHelp(): string {
@@ -39,7 +41,7 @@ Output is JSON on stdout (convert prints header rows, one per line; eval --outpu
 message the relayed request). On failure one JSON object
 {"code","message","offset"?,"row"?,"issues"?,"cause"?} is written to stderr.
 Exit codes: 0 ok, 2 invalid input (a SIP message or a policy file), 64 usage error,
-66 unreadable input, 70 internal error.
+66 unreadable input, 69 Kamailio unavailable, 70 internal error.
 `;
 }
 
