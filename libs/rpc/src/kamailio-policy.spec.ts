@@ -177,6 +177,24 @@ describe('kamailio.cfg with the policy engine behind janssonrpcc', () => {
   });
 });
 
+describe('the service restarted', () => {
+  it('decisions apply again within seconds (janssonrpcc reconnects)', async () => {
+    service = createNetstringRpcServer(methods);
+    service.on('connection', (c) => connections.push(c));
+    await new Promise<void>((r) => service.listen(ports.rpc, '127.0.0.1', r));
+    const started = Date.now();
+    let n = 0;
+    const back = await waitFor(async () => {
+      const id = `call-back-${n++}`;
+      uac.send(invite(id), ports.sip, '127.0.0.1');
+      const m = await relayed(id);
+      return m?.includes('X-Flow: vip') === true;
+    }, 20_000);
+    expect(back, kamailio.log()).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
+});
+
 describe('the admin listener', () => {
   it('serves Kamailio RPC on HTTP /RPC and UDP', async () => {
     const http = createKamailioRpc({ http: { host: '127.0.0.1', port: ports.admin } });
