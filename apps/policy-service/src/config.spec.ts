@@ -11,6 +11,7 @@ describe('readConfig', () => {
         rpc: { host: '127.0.0.1', port: 8090 },
         http: { host: '127.0.0.1', port: 8091 },
         maxFrameBytes: 1048576,
+        context: { ttlSeconds: 3600, graceSeconds: 30 },
       },
     });
   });

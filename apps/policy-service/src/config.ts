@@ -16,6 +16,8 @@ export interface ServiceConfig {
   /** HTTP: JSON-RPC at /rpc, /metrics, /healthz, /readyz. */
   readonly http: Listen;
   readonly maxFrameBytes: number;
+  /** Call context in the store: its TTL, and how long it stays readable after BYE/CANCEL. */
+  readonly context: { readonly ttlSeconds: number; readonly graceSeconds: number };
 }
 
 export const CONFIG_ENV = {
@@ -51,5 +53,14 @@ export function readConfig(
     );
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { policyFile, rpc, http, maxFrameBytes } };
+  return {
+    ok: true,
+    config: {
+      policyFile,
+      rpc,
+      http,
+      maxFrameBytes,
+      context: { ttlSeconds: 3600, graceSeconds: 30 },
+    },
+  };
 }

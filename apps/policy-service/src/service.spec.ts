@@ -42,6 +42,7 @@ beforeAll(async () => {
       rpc: { host: '127.0.0.1', port: 0 },
       http: { host: '127.0.0.1', port: 0 },
       maxFrameBytes: 65536,
+      context: { ttlSeconds: 60, graceSeconds: 5 },
     },
     {},
     { defaultMetrics: false },

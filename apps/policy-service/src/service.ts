@@ -4,6 +4,8 @@ import type { Server, Socket } from 'node:net';
 import { createMetrics, type SipctxMetrics } from '@sipctx/metrics';
 import { loadPolicy, type CompiledPolicy, type PolicyIssue } from '@sipctx/policy';
 import { createNetstringRpcServer } from '@sipctx/rpc';
+import { createMemoryStore } from '@sipctx/store';
+import type { ContextStore } from '@sipctx/policy';
 import type { ServiceConfig } from './config.ts';
 import { createHttpServer } from './http.ts';
 import { createMethods } from './methods.ts';
@@ -18,6 +20,7 @@ export interface RunningService {
   readonly rpcPort: number;
   readonly httpPort: number;
   readonly metrics: SipctxMetrics;
+  readonly store: ContextStore;
   policyName(): string;
   reload(): Promise<
     { ok: true; name: string } | { ok: false; issues: readonly PolicyIssue[]; message: string }
@@ -55,7 +58,11 @@ function listen(server: Server | HttpServer, host: string, port: number): Promis
 export async function startService(
   config: ServiceConfig,
   env: Readonly<Record<string, string | undefined>> = {},
-  options: { readonly defaultMetrics?: boolean } = {},
+  options: {
+    readonly defaultMetrics?: boolean;
+    /** The call-context store; the embedded memory store when not given. */
+    readonly store?: ContextStore;
+  } = {},
 ): Promise<RunningService> {
   const first = await readPolicy(config.policyFile, env);
   if (!first.ok)
@@ -65,7 +72,9 @@ export async function startService(
   const holder: { current: CompiledPolicy } = { current: first.policy };
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   metrics.policyInfo.set({ name: metrics.bounded('policy', holder.current.doc.name) }, 1);
-  const methods = createMethods(holder, metrics);
+  const memory = options.store === undefined ? createMemoryStore() : null;
+  const store = options.store ?? (memory as ContextStore);
+  const methods = createMethods({ policy: holder, metrics, store, context: config.context });
   const sockets = new Set<Socket>();
   const rpc = createNetstringRpcServer(methods, { maxFrameBytes: config.maxFrameBytes });
   rpc.on('connection', (s: Socket) => {
@@ -81,6 +90,7 @@ export async function startService(
     rpcPort,
     httpPort,
     metrics,
+    store,
     policyName: () => holder.current.doc.name,
     async reload() {
       const next = await readPolicy(config.policyFile, env);
@@ -103,6 +113,7 @@ export async function startService(
       for (const s of sockets) s.end();
       http.closeIdleConnections();
       await Promise.all([rpcClosed, httpClosed]);
+      memory?.close();
     },
   };
 }

@@ -37,6 +37,7 @@ export type {
   Routing,
   StateValue,
   StoredContext,
+  CallFacts,
   WireDecision,
 } from './model.ts';
 export type { ContextStore } from './store.ts';

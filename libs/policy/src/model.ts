@@ -65,6 +65,21 @@ export interface StoredContext {
   readonly state?: Readonly<Record<string, StateValue>>;
   readonly flow?: string | null;
   readonly dropped?: readonly DroppedItem[];
+  /** Who called whom, as the initial INVITE said; the engine ignores it, tools read it. */
+  readonly call?: CallFacts;
+  /** Set by the store: when the context was last written, and when BYE/CANCEL ended the call. */
+  readonly updated_at?: string;
+  readonly ended_at?: string;
+}
+
+/** The facts of a call worth keeping beside its variables (`context.get`, the agent SDK). */
+export interface CallFacts {
+  readonly caller_number: string | null;
+  readonly callee_number: string | null;
+  readonly original_called_number: string | null;
+  readonly redirect_reason: string | null;
+  readonly trunk: string | null;
+  readonly trusted: boolean;
 }
 
 export type EditOp =

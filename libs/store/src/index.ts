@@ -1,0 +1,8 @@
+export { StoreError, type StoreErrorCode } from './errors.ts';
+export {
+  createMemoryStore,
+  MAX_KEY_LENGTH,
+  type MemoryStore,
+  type MemoryStoreOptions,
+} from './memory.ts';
+export type { ContextStore } from '@sipctx/policy';
