@@ -233,6 +233,20 @@ describe('defines', () => {
         'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
       ],
     ],
+    [['SIPCTX_ALLOW_SOURCES="10.0.0.0/8,127.0.0.1/32"']],
+    [['WITH_AUTH', 'SIPCTX_AUTH_USER="u"', 'SIPCTX_AUTH_PASSWORD="p"']],
+    [
+      [
+        'WITH_FAIL_CLOSED',
+        'SIPCTX_POLICY_CAP_MS=500',
+        'SIPCTX_ALLOW_SOURCES="10.0.0.0/8"',
+        'WITH_AUTH',
+        'SIPCTX_AUTH_REALM="carrier.example"',
+        'SIPCTX_AUTH_USER="u"',
+        'SIPCTX_AUTH_PASSWORD="p"',
+        'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
+      ],
+    ],
   ])('kamailio -c accepts %j', (defines: string[]) => {
     const r = spawnSync(
       'kamailio',
