@@ -6,6 +6,8 @@ import type { SipError } from '@sipctx/sip-codec';
  * policy file (2), from a wrong command line (64), an unreadable file (66) and a bug of ours (70).
  */
 export const EXIT_OK = 0;
+/** What was asked for does not exist (no context for that Call-ID), as grep's 1. */
+export const EXIT_NOT_FOUND = 1;
 export const EXIT_INVALID_INPUT = 2;
 export const EXIT_USAGE = 64;
 export const EXIT_NO_INPUT = 66;
@@ -15,6 +17,7 @@ export const EXIT_UNAVAILABLE = 69;
 
 export type ExitCode =
   | typeof EXIT_OK
+  | typeof EXIT_NOT_FOUND
   | typeof EXIT_INVALID_INPUT
   | typeof EXIT_USAGE
   | typeof EXIT_NO_INPUT
@@ -111,4 +114,8 @@ export function renderError(error: JsonError): string {
 /** A service the command talks to failed (unreachable, timed out, or answered an error). */
 export function unavailable(code: string, message: string): Outcome {
   return { exitCode: EXIT_UNAVAILABLE, error: { code, message } };
+}
+
+export function notFound(code: string, message: string): Outcome {
+  return { exitCode: EXIT_NOT_FOUND, error: { code, message } };
 }

@@ -1,4 +1,5 @@
 import { checkCommand } from './check-command.ts';
+import { contextCommand } from './context-command.ts';
 import { kamailioCommand } from './kamailio-command.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 import { convertCommand } from './convert-command.ts';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   checkCommand,
   evalCommand,
   kamailioCommand,
+  contextCommand,
 ];
 
 function globalHelp(): string {
