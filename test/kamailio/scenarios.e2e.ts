@@ -151,7 +151,9 @@ describe('calls through Kamailio and the policy service', () => {
 
   it('routes by caller: the VIP caller gets the VIP flow, another caller the general one', async () => {
     const other = await dialog({ tag: 'other', caller: '+15553334444' });
-    expect(headerValues(other.invite, 'X-Sipctx-Flow'), other.invite).toEqual(['general_support_flow']);
+    expect(headerValues(other.invite, 'X-Sipctx-Flow'), other.invite).toEqual([
+      'general_support_flow',
+    ]);
     expect(headerValues(other.invite, 'X-Agent-Customer')).toEqual([]);
   }, 60_000);
 

@@ -209,7 +209,8 @@ export async function runSippUac(options: {
     ...Object.entries(options.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),
     ...(options.extra ?? []),
   ]);
-  const killer = setTimeout(() => void uac.stop('SIGKILL'), (timeout + 15) * 1000);
+  // sipp prints its screens when interrupted: SIGINT first, SIGKILL 5 s later.
+  const killer = setTimeout(() => void uac.stop('SIGINT'), (timeout + 15) * 1000);
   await uac.exited();
   clearTimeout(killer);
   const out = uac.output();
