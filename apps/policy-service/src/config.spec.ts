@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sipctx-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A configuration file in the temp dir; its path. */
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+const problemsOf = (r: ReturnType<typeof readConfig>) => (r.ok ? [] : r.problems);
 
 describe('readConfig', () => {
   it('defaults to loopback listeners', () => {
@@ -11,6 +27,8 @@ describe('readConfig', () => {
         rpc: { host: '127.0.0.1', port: 8090 },
         http: { host: '127.0.0.1', port: 8091 },
         maxFrameBytes: 1048576,
+        logLevel: 'info',
+        watchPolicy: true,
         context: { ttlSeconds: 3600, graceSeconds: 30 },
       },
     });
@@ -31,5 +49,145 @@ describe('readConfig', () => {
       'SIPCTX_HTTP_LISTEN',
       'SIPCTX_MAX_FRAME_BYTES',
     ]);
+  });
+});
+
+describe('readConfig with SIPCTX_CONFIG', () => {
+  it('reads every key, and a relative policy path is beside the file', () => {
+    const path = file(
+      'etc/full.yaml',
+      [
+        'policy: policies/generic.yaml',
+        'rpc_listen: 0.0.0.0:9090',
+        'http_listen: "[::1]:9091"',
+        'max_frame_bytes: 65536',
+        'log_level: debug',
+        'watch_policy: false',
+        'context:',
+        '  ttl_seconds: 600',
+        '  grace_seconds: 0',
+      ].join('\n'),
+    );
+    expect(readConfig({ SIPCTX_CONFIG: path })).toEqual({
+      ok: true,
+      config: {
+        policyFile: join(dir, 'etc/policies/generic.yaml'),
+        rpc: { host: '0.0.0.0', port: 9090 },
+        http: { host: '::1', port: 9091 },
+        maxFrameBytes: 65536,
+        logLevel: 'debug',
+        watchPolicy: false,
+        context: { ttlSeconds: 600, graceSeconds: 0 },
+      },
+    });
+  });
+
+  it('reads JSON, and keeps an absolute policy path', () => {
+    const path = file('c.json', '{"policy": "/srv/p.yaml", "context": {"ttl_seconds": 5}}');
+    const r = readConfig({ SIPCTX_CONFIG: path });
+    expect(r.ok && [r.config.policyFile, r.config.context]).toEqual([
+      '/srv/p.yaml',
+      { ttlSeconds: 5, graceSeconds: 30 },
+    ]);
+  });
+
+  it('the environment wins over the file; an empty variable counts as unset', () => {
+    const path = file(
+      'env.yaml',
+      'policy: p.yaml\nrpc_listen: 127.0.0.1:1000\nlog_level: warn\ncontext: { ttl_seconds: 10 }\n',
+    );
+    const r = readConfig({
+      SIPCTX_CONFIG: path,
+      SIPCTX_POLICY: '/elsewhere/p.yaml',
+      SIPCTX_RPC_LISTEN: '127.0.0.1:2000',
+      SIPCTX_LOG_LEVEL: '',
+      SIPCTX_WATCH_POLICY: '0',
+      SIPCTX_CONTEXT_TTL_SECONDS: '20',
+      SIPCTX_CONTEXT_GRACE_SECONDS: '7',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      policyFile: '/elsewhere/p.yaml',
+      rpc: { port: 2000 },
+      logLevel: 'warn',
+      watchPolicy: false,
+      context: { ttlSeconds: 20, graceSeconds: 7 },
+    });
+  });
+
+  it('lists every problem in the file at once, with line and column', () => {
+    const path = file(
+      'bad.yaml',
+      [
+        'policy: ""',
+        'rpc_listen: nowhere',
+        'max_frame_bytes: 12',
+        'log_level: loud',
+        'watch_policy: maybe',
+        'colour: blue',
+        'context:',
+        '  ttl_seconds: 0',
+        '  grace_seconds: -1',
+        '  tll_seconds: 5',
+      ].join('\n'),
+    );
+    expect(problemsOf(readConfig({ SIPCTX_CONFIG: path })).map((p) => p.slice(dir.length))).toEqual(
+      [
+        '/bad.yaml:6:1: colour: unknown key (expected one of policy, rpc_listen, http_listen, max_frame_bytes, log_level, watch_policy, context)',
+        '/bad.yaml:10:3: context.tll_seconds: unknown key (expected one of ttl_seconds, grace_seconds)',
+        '/bad.yaml:1:1: policy: "" is not a file path',
+        '/bad.yaml:2:1: rpc_listen: "nowhere" is not host:port (e.g. 127.0.0.1:8090, [::1]:8090)',
+        '/bad.yaml:3:1: max_frame_bytes: 12 is not a byte count of at least 4096',
+        '/bad.yaml:4:1: log_level: "loud" is not a log level (fatal, error, warn, info, debug, trace, silent)',
+        '/bad.yaml:5:1: watch_policy: "maybe" is not true, false, 1 or 0',
+        '/bad.yaml:8:3: context.ttl_seconds: 0 is not a whole number of seconds, at least 1',
+        '/bad.yaml:9:3: context.grace_seconds: -1 is not a whole number of seconds',
+      ],
+    );
+  });
+
+  it('lists bad environment values beside the file', () => {
+    const path = file('ok.yaml', 'policy: p.yaml\n');
+    const r = readConfig({
+      SIPCTX_CONFIG: path,
+      SIPCTX_LOG_LEVEL: 'verbose',
+      SIPCTX_WATCH_POLICY: 'yes',
+      SIPCTX_CONTEXT_TTL_SECONDS: '1h',
+      SIPCTX_CONTEXT_GRACE_SECONDS: '-5',
+    });
+    expect(problemsOf(r).map((p) => p.split(':')[0])).toEqual([
+      'SIPCTX_LOG_LEVEL',
+      'SIPCTX_WATCH_POLICY',
+      'SIPCTX_CONTEXT_TTL_SECONDS',
+      'SIPCTX_CONTEXT_GRACE_SECONDS',
+    ]);
+  });
+
+  it.each([
+    ['a list', '- policy: p.yaml\n', 'the configuration must be a mapping of keys'],
+    ['context not a mapping', 'policy: p.yaml\ncontext: 5\n', 'context: must be a mapping'],
+    ['a duplicate key', 'policy: a.yaml\npolicy: b.yaml\n', 'Map keys must be unique'],
+    ['bad YAML', 'policy: [p.yaml\n', 'Flow sequence in block collection must be'],
+  ])('%s is a problem, not a throw', (name, text, expected) => {
+    const path = file(`${name.replace(/ /g, '-')}.yaml`, text);
+    const problems = problemsOf(readConfig({ SIPCTX_CONFIG: path }));
+    expect(problems.join('\n').toLowerCase()).toContain(expected.toLowerCase());
+    expect(problems[0]?.slice(path.length)).toMatch(/^:\d+:\d+: /);
+  });
+
+  it('an empty file is no settings', () => {
+    const path = file('empty.yaml', '');
+    expect(problemsOf(readConfig({ SIPCTX_CONFIG: path, SIPCTX_POLICY: 'p.yaml' }))).toEqual([]);
+  });
+
+  it('a file that cannot be read is a problem, not a throw', () => {
+    const r = readConfig({ SIPCTX_CONFIG: join(dir, 'missing.yaml'), SIPCTX_POLICY: 'p.yaml' });
+    expect(problemsOf(r)).toEqual([
+      expect.stringMatching(/^SIPCTX_CONFIG: cannot read .*missing\.yaml: ENOENT/),
+    ]);
+  });
+
+  it('reads through the injected reader', () => {
+    const r = readConfig({ SIPCTX_CONFIG: '/virtual/c.yaml' }, (p) => `policy: ${p}.policy\n`);
+    expect(r.ok && r.config.policyFile).toBe('/virtual/c.yaml.policy');
   });
 });

@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+
 /**
- * The service's configuration, from environment variables (a systemd unit's `Environment=`, or a
- * shell). Every problem is listed at once, as for policy files. Listeners default to loopback.
+ * The service's configuration: an optional file named by `SIPCTX_CONFIG` (YAML, or JSON, which YAML
+ * reads), then environment variables (a systemd unit's `Environment=`, or a shell), which win over
+ * the file. Every problem is listed at once, as for policy files; a problem in the file names its
+ * line and column. Listeners default to loopback.
  */
 
 export interface Listen {
@@ -9,58 +15,224 @@ export interface Listen {
 }
 
 export interface ServiceConfig {
-  /** The policy file, reloaded on SIGHUP. */
+  /** The policy file, reloaded on SIGHUP and, when `watchPolicy`, on change. */
   readonly policyFile: string;
   /** Netstring JSON-RPC for Kamailio's janssonrpcc. */
   readonly rpc: Listen;
   /** HTTP: JSON-RPC at /rpc, /metrics, /healthz, /readyz. */
   readonly http: Listen;
   readonly maxFrameBytes: number;
+  /** A pino level: fatal, error, warn, info, debug, trace or silent. */
+  readonly logLevel: string;
+  /** Reload the policy when its file changes, as well as on SIGHUP. */
+  readonly watchPolicy: boolean;
   /** Call context in the store: its TTL, and how long it stays readable after BYE/CANCEL. */
   readonly context: { readonly ttlSeconds: number; readonly graceSeconds: number };
 }
 
 export const CONFIG_ENV = {
+  configFile: 'SIPCTX_CONFIG',
   policyFile: 'SIPCTX_POLICY',
   rpc: 'SIPCTX_RPC_LISTEN',
   http: 'SIPCTX_HTTP_LISTEN',
   maxFrameBytes: 'SIPCTX_MAX_FRAME_BYTES',
+  logLevel: 'SIPCTX_LOG_LEVEL',
+  watchPolicy: 'SIPCTX_WATCH_POLICY',
+  ttlSeconds: 'SIPCTX_CONTEXT_TTL_SECONDS',
+  graceSeconds: 'SIPCTX_CONTEXT_GRACE_SECONDS',
 } as const;
 
-function listen(text: string, name: string, problems: string[]): Listen {
-  const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]]+):(\d{1,5})$/.exec(text);
-  const port = m === null ? NaN : Number(m[2]);
-  if (m === null || port > 65535) {
-    problems.push(`${name}: "${text}" is not host:port (e.g. 127.0.0.1:8090, [::1]:8090)`);
-    return { host: '127.0.0.1', port: 0 };
-  }
-  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port };
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+export type ReadText = (path: string) => string;
+type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; expected: string };
+
+/** A value from the file, with where it was written, for the problem message. */
+interface FileValue {
+  readonly label: string;
+  readonly value: unknown;
 }
 
+/** The file's whole vocabulary: its top-level keys, and the keys under `context`. */
+const FILE_KEYS = [
+  'policy',
+  'rpc_listen',
+  'http_listen',
+  'max_frame_bytes',
+  'log_level',
+  'watch_policy',
+  'context',
+];
+const CONTEXT_KEYS = ['ttl_seconds', 'grace_seconds'];
+
+function readConfigFile(
+  file: string,
+  readText: ReadText,
+  problems: string[],
+): Map<string, FileValue> {
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (e) {
+    problems.push(`${CONFIG_ENV.configFile}: cannot read ${file}: ${(e as Error).message}`);
+    return new Map();
+  }
+  const lines = new LineCounter();
+  // prettyErrors off: the message stays one line and the position is ours to format.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.push(`${at(e.pos[0])}: ${e.message}`);
+    return new Map();
+  }
+  const values = new Map<string, FileValue>();
+  if (doc.contents === null) return values;
+  if (!isMap(doc.contents)) {
+    problems.push(`${at(doc.contents.range[0])}: the configuration must be a mapping of keys`);
+    return values;
+  }
+  const where = { at, toJS: (node: unknown) => (isNode(node) ? node.toJS(doc) : null) };
+  collect(doc.contents, '', FILE_KEYS, where, values, problems);
+  const policy = values.get('policy');
+  // A relative policy path means "beside this file", not "wherever the service was started".
+  if (policy !== undefined && typeof policy.value === 'string' && policy.value !== '') {
+    values.set('policy', { ...policy, value: resolve(dirname(file), policy.value) });
+  }
+  return values;
+}
+
+function collect(
+  map: YAMLMap,
+  prefix: string,
+  known: readonly string[],
+  where: { at(offset: number): string; toJS(node: unknown): unknown },
+  values: Map<string, FileValue>,
+  problems: string[],
+): void {
+  for (const pair of map.items) {
+    const keyNode = isNode(pair.key) ? pair.key : null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(pair.key);
+    const label = `${where.at(keyNode?.range?.[0] ?? 0)}: ${prefix}${key}`;
+    if (!known.includes(key)) {
+      problems.push(`${label}: unknown key (expected one of ${known.join(', ')})`);
+    } else if (prefix === '' && key === 'context') {
+      if (isMap(pair.value)) collect(pair.value, 'context.', CONTEXT_KEYS, where, values, problems);
+      else problems.push(`${label}: must be a mapping (${CONTEXT_KEYS.join(', ')})`);
+    } else {
+      values.set(`${prefix}${key}`, { label, value: where.toJS(pair.value) });
+    }
+  }
+}
+
+/** The environment wins over the file; an empty variable counts as unset. */
+function setting<T>(
+  env: Env,
+  envName: string,
+  file: ReadonlyMap<string, FileValue>,
+  fileKey: string,
+  fallback: T,
+  check: Check<T>,
+  problems: string[],
+): T {
+  const text = env[envName];
+  const source =
+    text !== undefined && text !== '' ? { label: envName, value: text } : file.get(fileKey);
+  if (source === undefined) return fallback;
+  const r = check(source.value);
+  if (r.ok) return r.value;
+  problems.push(`${source.label}: ${JSON.stringify(source.value)} is not ${r.expected}`);
+  return fallback;
+}
+
+const hostPort: Check<Listen> = (value) => {
+  const m =
+    typeof value === 'string' ? /^(\[[0-9a-fA-F:]+\]|[^:[\]]+):(\d{1,5})$/.exec(value) : null;
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || port > 65535) {
+    return { ok: false, expected: 'host:port (e.g. 127.0.0.1:8090, [::1]:8090)' };
+  }
+  return { ok: true, value: { host: (m[1] as string).replace(/^\[|\]$/g, ''), port } };
+};
+
+/** A whole number from the file, or digits from the environment (or a quoted number in YAML). */
+const integerAtLeast =
+  (min: number, expected: string): Check<number> =>
+  (value) => {
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\d+$/.test(value)
+          ? Number(value)
+          : NaN;
+    return Number.isSafeInteger(n) && n >= min ? { ok: true, value: n } : { ok: false, expected };
+  };
+
+const flag: Check<boolean> = (value) => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === 'true' || text === '1') return { ok: true, value: true };
+  if (text === 'false' || text === '0') return { ok: true, value: false };
+  return { ok: false, expected: 'true, false, 1 or 0' };
+};
+
+const logLevel: Check<string> = (value) =>
+  typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value)
+    ? { ok: true, value }
+    : { ok: false, expected: `a log level (${LOG_LEVELS.join(', ')})` };
+
+const path: Check<string> = (value) =>
+  typeof value === 'string' && value !== ''
+    ? { ok: true, value }
+    : { ok: false, expected: 'a file path' };
+
 export function readConfig(
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
+  readText: ReadText = (p) => readFileSync(p, 'utf8'),
 ): { ok: true; config: ServiceConfig } | { ok: false; problems: string[] } {
   const problems: string[] = [];
-  const policyFile = env[CONFIG_ENV.policyFile] ?? '';
-  if (policyFile === '') problems.push(`${CONFIG_ENV.policyFile}: the policy file is required`);
-  const rpc = listen(env[CONFIG_ENV.rpc] ?? '127.0.0.1:8090', CONFIG_ENV.rpc, problems);
-  const http = listen(env[CONFIG_ENV.http] ?? '127.0.0.1:8091', CONFIG_ENV.http, problems);
-  const frameText = env[CONFIG_ENV.maxFrameBytes] ?? '1048576';
-  const maxFrameBytes = Number(frameText);
-  if (!/^\d+$/.test(frameText) || maxFrameBytes < 4096) {
+  const configFile = env[CONFIG_ENV.configFile] ?? '';
+  const file =
+    configFile === ''
+      ? new Map<string, FileValue>()
+      : readConfigFile(configFile, readText, problems);
+  const get = <T>(envName: string, fileKey: string, fallback: T, check: Check<T>): T =>
+    setting(env, envName, file, fileKey, fallback, check, problems);
+  const hasPolicy = (env[CONFIG_ENV.policyFile] ?? '') !== '' || file.has('policy');
+  if (!hasPolicy) {
     problems.push(
-      `${CONFIG_ENV.maxFrameBytes}: "${frameText}" is not a byte count of at least 4096`,
+      `${CONFIG_ENV.policyFile}: the policy file is required (or \`policy\` in ${CONFIG_ENV.configFile})`,
     );
   }
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    config: {
-      policyFile,
-      rpc,
-      http,
-      maxFrameBytes,
-      context: { ttlSeconds: 3600, graceSeconds: 30 },
+  const policyFile = get(CONFIG_ENV.policyFile, 'policy', '', path);
+  const config: ServiceConfig = {
+    policyFile,
+    rpc: get(CONFIG_ENV.rpc, 'rpc_listen', { host: '127.0.0.1', port: 8090 }, hostPort),
+    http: get(CONFIG_ENV.http, 'http_listen', { host: '127.0.0.1', port: 8091 }, hostPort),
+    maxFrameBytes: get(
+      CONFIG_ENV.maxFrameBytes,
+      'max_frame_bytes',
+      1048576,
+      integerAtLeast(4096, 'a byte count of at least 4096'),
+    ),
+    logLevel: get(CONFIG_ENV.logLevel, 'log_level', 'info', logLevel),
+    watchPolicy: get(CONFIG_ENV.watchPolicy, 'watch_policy', true, flag),
+    context: {
+      ttlSeconds: get(
+        CONFIG_ENV.ttlSeconds,
+        'context.ttl_seconds',
+        3600,
+        integerAtLeast(1, 'a whole number of seconds, at least 1'),
+      ),
+      graceSeconds: get(
+        CONFIG_ENV.graceSeconds,
+        'context.grace_seconds',
+        30,
+        integerAtLeast(0, 'a whole number of seconds'),
+      ),
     },
   };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

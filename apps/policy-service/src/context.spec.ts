@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ContextStore } from '@sipctx/policy';
 import { StoreError } from '@sipctx/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import { startService, type RunningService } from './service.ts';
 
 /** The call's context across its requests: stored on the INVITE, used in-dialog, ended by BYE. */
@@ -49,7 +51,7 @@ const message = (
 let dir: string;
 const started: RunningService[] = [];
 
-async function start(store?: ContextStore): Promise<RunningService> {
+async function start(store?: ContextStore, logger?: Logger): Promise<RunningService> {
   const service = await startService(
     {
       policyFile: join(dir, 'policy.yaml'),
@@ -57,9 +59,15 @@ async function start(store?: ContextStore): Promise<RunningService> {
       http: { host: '127.0.0.1', port: 0 },
       maxFrameBytes: 65536,
       context: { ttlSeconds: 60, graceSeconds: 5 },
+      logLevel: 'silent',
+      watchPolicy: false,
     },
     {},
-    { defaultMetrics: false, ...(store === undefined ? {} : { store }) },
+    {
+      defaultMetrics: false,
+      ...(store === undefined ? {} : { store }),
+      ...(logger === undefined ? {} : { logger }),
+    },
   );
   started.push(service);
   return service;
@@ -210,5 +218,48 @@ describe('call context in the service', () => {
     expect(text).toContain('sipctx_store_errors_total{operation="get"} 2');
     expect(text).toContain('sipctx_store_errors_total{operation="merge"} 1');
     expect(text).toContain('sipctx_store_errors_total{operation="end"} 1');
+  });
+
+  it('logs each evaluation and store failure with the Call-ID, and never a number', async () => {
+    const raw: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (l: string) => raw.push(l) },
+    });
+    const down = async () => {
+      throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
+    };
+    const broken: ContextStore = {
+      get: down,
+      merge: down,
+      end: down,
+      membersOf: down,
+      addMembers: down,
+      removeMembers: down,
+    };
+    const service = await start(broken, logger);
+    await evaluate(service, message('log-1', { extra: ['X-CustomerId: 4242424242'] }));
+    await evaluate(service, message('log-1', { toTag: true }), { in_dialog: true });
+    await evaluate(service, 'garbage', { call_id: 'log-2' });
+    await new Promise((r) => setTimeout(r, 20));
+    const lines = raw.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        event: 'evaluate',
+        call_id: 'log-1',
+        sip_method: 'INVITE',
+        in_dialog: false,
+        outcome: 'ok',
+        rules: ['remember'],
+        flow: 'gold_flow',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ event: 'store_error', operation: 'get', call_id: 'log-1' }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ event: 'evaluate', call_id: 'log-2', outcome: 'error' }),
+    );
+    expect(raw.join('')).not.toMatch(/555|4242/);
   });
 });

@@ -9,6 +9,8 @@ import {
   type StoredContext,
 } from '@sipctx/policy';
 import jayson from 'jayson';
+import type { Logger } from 'pino';
+import { logEvaluation } from './logger.ts';
 
 /**
  * The method table, the same for the netstring transport (Kamailio) and HTTP (tools, agents):
@@ -32,6 +34,8 @@ export interface MethodDeps {
   readonly metrics: SipctxMetrics;
   readonly store: ContextStore;
   readonly context: { readonly ttlSeconds: number; readonly graceSeconds: number };
+  /** Evaluations and store failures, with the Call-ID; nothing is logged without one. */
+  readonly logger?: Logger;
 }
 
 type Callback = (
@@ -105,10 +109,23 @@ function callIdParam(p: unknown): string | null {
 export function createMethods(deps: MethodDeps): jayson.Server {
   const { policy, metrics, store } = deps;
   const { ttlSeconds, graceSeconds } = deps.context;
-  const storeFailed = (operation: string) => () => {
-    metrics.storeErrors.inc({ operation });
-    return null;
-  };
+  const { logger } = deps;
+  const storeFailed =
+    (operation: string, callId: string | null = null) =>
+    (e?: unknown) => {
+      metrics.storeErrors.inc({ operation });
+      logger?.warn(
+        {
+          event: 'store_error',
+          operation,
+          call_id: callId,
+          code: (e as { code?: string } | undefined)?.code ?? 'STORE_UNAVAILABLE',
+          err: e instanceof Error ? e : undefined,
+        },
+        'store_error',
+      );
+      return null;
+    };
   const timed =
     (method: string, run: (params: unknown, cb: Callback) => void) =>
     (params: unknown, cb: Callback) => {
@@ -135,7 +152,7 @@ export function createMethods(deps: MethodDeps): jayson.Server {
       const callId = p.call_id ?? callIdOf(p.msg);
       const stored: Promise<StoredContext | null> =
         inDialog && callId !== null
-          ? store.get(callId).catch(storeFailed('get'))
+          ? store.get(callId).catch(storeFailed('get', callId))
           : Promise.resolve(null);
       void stored.then((context) => {
         const started = process.hrtime.bigint();
@@ -149,12 +166,37 @@ export function createMethods(deps: MethodDeps): jayson.Server {
           policy.current,
         );
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const sipMethod = p.msg.slice(0, Math.max(0, p.msg.indexOf(' ')));
         if (!r.ok) {
           recordEvaluationError(metrics, r.error, seconds);
+          if (logger !== undefined) {
+            logEvaluation(logger, {
+              callId,
+              method: sipMethod,
+              inDialog,
+              outcome: 'error',
+              code: r.error.code,
+              message: r.error.message,
+              ms: seconds * 1000,
+            });
+          }
           return cb(badParams(r.error.message, r.error.code));
         }
         recordDecision(metrics, r.value, seconds);
         cb(null, kamailioDecision(r.value.wire));
+        if (logger !== undefined) {
+          logEvaluation(logger, {
+            callId,
+            method: sipMethod,
+            inDialog,
+            outcome: r.value.action === 'reject' ? 'rejected' : 'ok',
+            rules: r.value.rules,
+            flow: r.value.flow,
+            edits: r.value.edits.length,
+            dropped: r.value.dropped.length,
+            ms: seconds * 1000,
+          });
+        }
         // Written after the answer: Kamailio does not wait for the store. A rejected INVITE has
         // no call to remember; an in-dialog request of an unknown call creates none.
         const keep = inDialog ? context !== null : r.value.action === 'relay';
@@ -176,7 +218,7 @@ export function createMethods(deps: MethodDeps): jayson.Server {
               })
             : cb(null, { call_id: callId, ...context }),
         (e: unknown) => {
-          storeFailed('get')();
+          storeFailed('get', callId)(e);
           cb({
             code: -32002,
             message: `the store failed: ${(e as Error).message}`,
@@ -191,7 +233,7 @@ export function createMethods(deps: MethodDeps): jayson.Server {
       void store.end(callId, graceSeconds).then(
         () => cb(null, { call_id: callId, grace_seconds: graceSeconds }),
         (e: unknown) => {
-          storeFailed('end')();
+          storeFailed('end', callId)(e);
           cb({
             code: -32002,
             message: `the store failed: ${(e as Error).message}`,

@@ -43,6 +43,8 @@ beforeAll(async () => {
       http: { host: '127.0.0.1', port: 0 },
       maxFrameBytes: 65536,
       context: { ttlSeconds: 60, graceSeconds: 5 },
+      logLevel: 'silent',
+      watchPolicy: false,
     },
     {},
     { defaultMetrics: false },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { createMetrics, type SipctxMetrics } from '@sipctx/metrics';
 import { loadPolicy, type CompiledPolicy, type PolicyIssue } from '@sipctx/policy';
 import { createNetstringRpcServer } from '@sipctx/rpc';
@@ -62,6 +63,7 @@ export async function startService(
     readonly defaultMetrics?: boolean;
     /** The call-context store; the embedded memory store when not given. */
     readonly store?: ContextStore;
+    readonly logger?: Logger;
   } = {},
 ): Promise<RunningService> {
   const first = await readPolicy(config.policyFile, env);
@@ -74,7 +76,13 @@ export async function startService(
   metrics.policyInfo.set({ name: metrics.bounded('policy', holder.current.doc.name) }, 1);
   const memory = options.store === undefined ? createMemoryStore() : null;
   const store = options.store ?? (memory as ContextStore);
-  const methods = createMethods({ policy: holder, metrics, store, context: config.context });
+  const methods = createMethods({
+    policy: holder,
+    metrics,
+    store,
+    context: config.context,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   const sockets = new Set<Socket>();
   const rpc = createNetstringRpcServer(methods, { maxFrameBytes: config.maxFrameBytes });
   rpc.on('connection', (s: Socket) => {
