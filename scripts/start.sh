@@ -52,6 +52,7 @@ step "kamailio on udp/tcp 127.0.0.1:$sip_port"
 kamailio -f kamailio/kamailio.cfg -DD -E \
   -A "SIPCTX_LISTEN=udp:127.0.0.1:$sip_port" -A "SIPCTX_LISTEN_TCP=tcp:127.0.0.1:$sip_port" \
   -A "SIPCTX_RPC_SERVER=\"conn=policy;addr=127.0.0.1;port=$rpc_port;priority=10;weight=10\"" \
+  -A "SIPCTX_RPC_NOTIFY=\"conn=notify;addr=127.0.0.1;port=$rpc_port;priority=10;weight=10\"" \
   -A "SIPCTX_ADMIN_PORT=$admin_port" -A "SIPCTX_ADMIN_RPC_UDP=\"udp:127.0.0.1:$((admin_port + 1))\"" &
 pids+=("$!")
 

@@ -99,6 +99,8 @@ describe('a call through Kamailio and the policy service', () => {
       '-A',
       `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
       '-A',
+      `SIPCTX_RPC_NOTIFY="conn=notify;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+      '-A',
       `SIPCTX_ADMIN_PORT=${ports.admin}`,
       '-A',
       `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,

@@ -71,7 +71,7 @@ export async function stackPorts(): Promise<StackPorts> {
   };
 }
 
-/** The built service on `policy`; resolves once it logged that it listens. */
+/** The built service on `policy`; resolves once its /readyz says ready. */
 export async function startPolicyService(
   ports: StackPorts,
   policy: string,
@@ -79,7 +79,11 @@ export async function startPolicyService(
 ): Promise<Proc> {
   const service = spawnProc(
     process.execPath,
-    [join(ROOT, 'apps/policy-service/bin/sipctx-policy-service.js')],
+    [
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service's time goes
+      ...(process.env['SIPCTX_SERVICE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
+      join(ROOT, 'apps/policy-service/bin/sipctx-policy-service.js'),
+    ],
     {
       env: {
         SIPCTX_POLICY: policy,
@@ -89,10 +93,14 @@ export async function startPolicyService(
       },
     },
   );
-  const up = await until(
-    () => service.output().includes('"listening"') || service.child.exitCode !== null,
-    20_000,
-  );
+  const ready = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${ports.http}/readyz`)).status === 200;
+    } catch {
+      return false;
+    }
+  };
+  const up = await until(async () => service.child.exitCode !== null || (await ready()), 20_000);
   if (!up || service.child.exitCode !== null) {
     await service.stop();
     throw new Error(`the policy service did not start:\n${service.output()}`);
@@ -117,6 +125,7 @@ export async function startKamailioProc(
     `SIPCTX_LISTEN=udp:127.0.0.1:${ports.sip}`,
     `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${ports.sip}`,
     `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+    `SIPCTX_RPC_NOTIFY="conn=notify;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
     `SIPCTX_ADMIN_PORT=${ports.admin}`,
     `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
     ...(options.defines ?? []),

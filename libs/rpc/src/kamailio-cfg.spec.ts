@@ -79,6 +79,7 @@ async function lab(defines: string[], answer = true): Promise<Lab> {
     `SIPCTX_LISTEN=udp:127.0.0.1:${l.sip}`,
     `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${l.sip}`,
     `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${l.rpcPort};priority=10;weight=10"`,
+    `SIPCTX_RPC_NOTIFY="conn=notify;addr=127.0.0.1;port=${l.rpcPort};priority=10;weight=10"`,
     `SIPCTX_ADMIN_PORT=${l.admin}`,
     `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${await freePort('udp')}"`,
     ...defines,

@@ -123,6 +123,7 @@ beforeAll(async () => {
     `SIPCTX_LISTEN=udp:127.0.0.1:${ports.sip}`,
     `SIPCTX_LISTEN_TCP=tcp:127.0.0.1:${ports.sip}`,
     `SIPCTX_RPC_SERVER="conn=policy;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
+    `SIPCTX_RPC_NOTIFY="conn=notify;addr=127.0.0.1;port=${ports.rpc};priority=10;weight=10"`,
     `SIPCTX_ADMIN_PORT=${ports.admin}`,
     `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
   ]);
