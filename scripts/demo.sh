@@ -26,7 +26,11 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-uas_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+uas_port=$(free_port)
+uac_port=$(free_port)
 
 step "the agent side: sipp UAS on 127.0.0.1:$uas_port"
 sipp -sf kamailio/sipp/uas.xml -i 127.0.0.1 -p "$uas_port" -m 1 -nostdin -timeout 20s \
@@ -37,7 +41,7 @@ sleep 0.3
 step "the carrier side: one call from $caller to $callee through Kamailio on 127.0.0.1:$sip_port"
 sed "s/+15551234567/$caller/g" kamailio/sipp/uac.xml >"$dir/uac.xml"
 if ! sipp "127.0.0.1:$uas_port" -rsa "127.0.0.1:$sip_port" -sf "$dir/uac.xml" -s "$callee" \
-  -i 127.0.0.1 -m 1 -nostdin -timeout 15s -trace_msg -message_file "$dir/carrier.log" >"$dir/uac.out" 2>&1; then
+  -i 127.0.0.1 -p "$uac_port" -m 1 -nostdin -timeout 15s -trace_msg -message_file "$dir/carrier.log" >"$dir/uac.out" 2>&1; then
   tail -n 30 "$dir/uac.out" >&2
   die "the call failed: is \`npm start\` running with SIPCTX_SIP_PORT=$sip_port?"
 fi

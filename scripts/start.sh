@@ -63,8 +63,11 @@ sipctx is running (service pid ${pids[0]}, kamailio pid ${pids[1]}).
   metrics:  curl http://127.0.0.1:$http_port/metrics   (the service)
             curl http://127.0.0.1:$admin_port/metrics  (Kamailio; its RPC at /RPC)
   dry run:  npx sipctx eval --policy $policy --source 127.0.0.1 libs/sip-codec/test-data/carrier/invite-polyai.sip
+  demo:     SIPCTX_SIP_PORT=$sip_port SIPCTX_HTTP_PORT=$http_port npm run demo   (in another terminal:
+            one sipp call, its headers before and after the policy, and its stored context)
+  context:  npx sipctx context <call-id> --service 127.0.0.1:$http_port
   a call:   sipp -sf kamailio/sipp/uas.xml -i 127.0.0.1 -p 5080 -m 1 -trace_msg &   # the agent side
-            sipp 127.0.0.1:5080 -rsa 127.0.0.1:$sip_port -sf kamailio/sipp/uac.xml -s +15557654321 -i 127.0.0.1 -m 1
+            sipp 127.0.0.1:5080 -rsa 127.0.0.1:$sip_port -sf kamailio/sipp/uac.xml -s +15557654321 -i 127.0.0.1 -p 5090 -m 1
             (the agent side writes what it received, headers included, to uas_*_messages.log)
 Ctrl-C stops both.
 TXT

@@ -1,7 +1,8 @@
 /**
  * `npm start` as the README says: Kamailio and the policy service with the example policy, on
  * loopback, in the foreground. A caller in the example's VIP set gets the VIP flow header on the
- * INVITE Kamailio relays; SIGTERM stops both processes.
+ * INVITE Kamailio relays; `npm run demo` places a sipp call and shows the headers before and after
+ * and the stored context; SIGTERM stops both processes.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -76,6 +77,31 @@ describe('npm start', () => {
       expect(vip).toMatch(
         /\r\nDiversion: <sip:\+15557654321@sipctx\.invalid>;reason=unconditional;counter=1\r\n/,
       );
+
+      // `npm run demo`: one sipp call, the headers before and after, the stored context.
+      const demo = spawnSync('bash', ['scripts/demo.sh'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          SIPCTX_SIP_PORT: String(ports.sip),
+          SIPCTX_HTTP_PORT: String(ports.http),
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(demo.status, `${demo.stdout}\n${demo.stderr}`).toBe(0);
+      expect(demo.stdout).toContain('  + X-Sipctx-Flow: vip_support_flow\n');
+      expect(demo.stdout).toContain('  + X-Call-Type: Support\n');
+      expect(demo.stdout).toMatch(
+        /\n {2}\+ Diversion: <sip:\+15557654321@sipctx\.invalid>;reason=unconditional/,
+      );
+      expect(demo.stdout).toContain('  = X-Keep: kept  as   written\n');
+      expect(demo.stdout).toMatch(/\n {2}~ Record-Route: <sip:127\.0\.0\.1:\d+;lr=on/);
+      const context = JSON.parse(demo.stdout.slice(demo.stdout.lastIndexOf('\n{') + 1)) as {
+        state: Record<string, unknown>;
+        flow: string;
+      };
+      expect([context.state, context.flow]).toEqual([{ tier: 'vip' }, 'vip_support_flow']);
     } finally {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     }
