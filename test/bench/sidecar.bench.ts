@@ -4,7 +4,9 @@
  * Two Kamailio instances on kamailio/kamailio.cfg run at once: "native" with SIPCTX_BENCH_NATIVE
  * (the same headers added in cfg, no service), and "sidecar" asking the built policy service about
  * every initial INVITE (test/bench/policy.yaml: context, a rule, a Diversion entry, three headers,
- * budgets; the context stored, ended by BYE). sipp places calls (kamailio/sipp/uac.xml) to a sipp
+ * budgets; the context stored, ended by BYE). A third, "glue", asks test/bench/glue-service.mjs,
+ * which answers a constant decision without the engine (BENCH_GLUE=0 leaves it out): the cost of
+ * Kamailio's side and the transport alone. sipp places calls (kamailio/sipp/uac.xml) to a sipp
  * UAS (uas.xml) through each, alternating native and sidecar at each rate of a ladder, and prints:
  * - per step: calls, failed calls, calls the sidecar could not decide (fail-open), CPU per call
  *   of Kamailio and of the service (from /proc), sipp's mean INVITE→200 time, and the wait for a
@@ -13,7 +15,8 @@
  *   zero undecided) calls, CPU per call at 1000 calls/s, and the added p99 at 1000 calls/s.
  *
  * Every step is bounded in calls and time. Options (environment):
- *   BENCH_RATES=500,1000,…  BENCH_SECONDS=5  BENCH_CHILDREN (unused: the cfg's children=2)
+ *   BENCH_RATES=250,500,…  BENCH_SECONDS=5 (per step)  BENCH_WARMUP_RATE=300 (one step each first)
+ *   SIPCTX_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service
  */
 import { readFileSync } from 'node:fs';
 import { readdirSync } from 'node:fs';
@@ -26,18 +29,20 @@ import {
   startPolicyService,
   startSippUas,
   type Proc,
+  spawnProc,
   type StackPorts,
 } from '../support/stack.ts';
-import { freePort } from '../support/wait.ts';
+import { freePort, until } from '../support/wait.ts';
 
 const RATES = (process.env['BENCH_RATES'] ?? '250,500,1000,1500,2000,2500,3000,3500')
   .split(',')
   .map(Number);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '5');
+const WARMUP_RATE = Number(process.env['BENCH_WARMUP_RATE'] ?? '300');
 const TICK = 100; // USER_HZ: /proc times are in 1/100 s
 
 interface Mode {
-  readonly name: 'native' | 'sidecar';
+  readonly name: 'native' | 'glue' | 'sidecar';
   readonly ports: StackPorts;
   readonly uasPort: number;
   readonly kamailio: Proc;
@@ -61,6 +66,8 @@ interface Step {
   readonly serviceP99Ms: number | null;
   readonly waitP50Ms: number | null;
   readonly waitP99Ms: number | null;
+  /** The busiest Kamailio process's share of one core during the step (janssonrpcc's I/O?). */
+  readonly busiestPct: number;
   readonly clean: boolean;
 }
 
@@ -140,6 +147,24 @@ function quantile(before: [number, number][], after: [number, number][], q: numb
   return lower;
 }
 
+/** test/bench/glue-service.mjs: the transport and a constant decision, no engine. */
+async function startGlue(ports: StackPorts): Promise<Proc> {
+  const glue = spawnProc(process.execPath, [
+    join(ROOT, 'test/bench/glue-service.mjs'),
+    String(ports.rpc),
+    String(ports.http),
+  ]);
+  const ready = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${ports.http}/readyz`)).ok;
+    } catch {
+      return false;
+    }
+  };
+  if (!(await until(ready, 10_000))) throw new Error(`glue service: ${glue.output()}`);
+  return glue;
+}
+
 async function start(name: Mode['name']): Promise<Mode> {
   const ports = await stackPorts();
   const uasPort = await freePort();
@@ -149,11 +174,13 @@ async function start(name: Mode['name']): Promise<Mode> {
           SIPCTX_LOG_LEVEL: 'warn',
           SIPCTX_WATCH_POLICY: 'false',
         })
-      : null;
+      : name === 'glue'
+        ? await startGlue(ports)
+        : null;
   const kamailio = await startKamailioProc(ports, {
     shmMb: 1024,
     defines: name === 'native' ? ['SIPCTX_BENCH_NATIVE'] : [],
-    connected: name === 'sidecar',
+    connected: name !== 'native',
   });
   const uas = startSippUas({
     scenario: join(ROOT, 'kamailio/sipp/uas.xml'),
@@ -168,8 +195,10 @@ async function step(mode: Mode, rate: number): Promise<Step> {
   const kPids = processTree(mode.kamailio.child.pid ?? 0);
   const sPid = mode.service?.child.pid ?? 0;
   const before = await metricsText(mode.ports.admin);
-  const serviceBefore = mode.service === null ? '' : await metricsText(mode.ports.http);
+  const serviceBefore = mode.name === 'sidecar' ? await metricsText(mode.ports.http) : '';
+  const perPid0 = kPids.map(cpuTicks);
   const k0 = cpuOf(kPids);
+  const started = Date.now();
   const s0 = sPid === 0 ? 0 : cpuTicks(sPid);
   const r = await runSippUac({
     scenario: join(ROOT, 'kamailio/sipp/uac.xml'),
@@ -181,23 +210,24 @@ async function step(mode: Mode, rate: number): Promise<Step> {
     extra: ['-l', String(rate * 4), '-buff_size', '4194304'],
   });
   const k1 = cpuOf(kPids);
+  const elapsed = (Date.now() - started) / 1000;
+  const busiest = Math.max(...kPids.map((pid, i) => cpuTicks(pid) - (perPid0[i] ?? 0)));
   const s1 = sPid === 0 ? 0 : cpuTicks(sPid);
   const after = await metricsText(mode.ports.admin);
-  const serviceAfter = mode.service === null ? '' : await metricsText(mode.ports.http);
+  const serviceAfter = mode.name === 'sidecar' ? await metricsText(mode.ports.http) : '';
   const sq = (q: number) =>
-    mode.service === null
+    mode.name !== 'sidecar'
       ? null
       : quantile(serviceBuckets(serviceBefore), serviceBuckets(serviceAfter), q);
   const outcome = (o: string) =>
     counter(after, new RegExp(`kamailio_sipctx_policy_requests_total\\{outcome="${o}"\\} (\\d+)`)) -
     counter(before, new RegExp(`kamailio_sipctx_policy_requests_total\\{outcome="${o}"\\} (\\d+)`));
-  const undecided = mode.name === 'sidecar' ? outcome('failed') : 0;
+  const asked = mode.name !== 'native';
+  const undecided = asked ? outcome('failed') : 0;
   const failed = r.failed < 0 ? calls : r.failed;
   const ok = Math.max(0, r.successful);
-  const p50 =
-    mode.name === 'sidecar' ? quantile(waitBuckets(before), waitBuckets(after), 0.5) : null;
-  const p99 =
-    mode.name === 'sidecar' ? quantile(waitBuckets(before), waitBuckets(after), 0.99) : null;
+  const p50 = asked ? quantile(waitBuckets(before), waitBuckets(after), 0.5) : null;
+  const p99 = asked ? quantile(waitBuckets(before), waitBuckets(after), 0.99) : null;
   const perCall = (ticks: number) => (ok === 0 ? NaN : (ticks * (1e6 / TICK)) / ok);
   return {
     mode: mode.name,
@@ -212,6 +242,7 @@ async function step(mode: Mode, rate: number): Promise<Step> {
     serviceP99Ms: ms(sq(0.99)),
     waitP50Ms: ms(p50),
     waitP99Ms: ms(p99),
+    busiestPct: (100 * busiest) / TICK / elapsed,
     clean: r.status === 0 && failed === 0 && ok === calls && undecided === 0,
   };
 }
@@ -237,6 +268,7 @@ function row(s: Step): string {
     fmt(s.serviceP99Ms, 2).padStart(8),
     fmt(s.waitP50Ms, 2).padStart(9),
     fmt(s.waitP99Ms, 2).padStart(9),
+    fmt(s.busiestPct).padStart(6),
     s.clean ? 'clean' : 'FAILED',
   ].join('  ');
 }
@@ -246,13 +278,16 @@ async function main(): Promise<void> {
   try {
     modes.push(await start('native'));
     modes.push(await start('sidecar'));
-    await new Promise((r) => setTimeout(r, 500));
+    if (process.env['BENCH_GLUE'] !== '0') modes.push(await start('glue'));
+    // Warm-up, not reported: the service's JIT, Kamailio's memory pools, sipp's sockets.
+    for (const mode of modes) await step(mode, WARMUP_RATE);
+    await new Promise((r) => setTimeout(r, 2000));
     console.log(
       `sipctx sidecar benchmark: ${SECONDS} s per step, rates ${RATES.join(', ')} calls/s, ` +
-        `native and sidecar alternating\n`,
+        `native, sidecar and glue alternating\n`,
     );
     console.log(
-      'mode       rate   calls  failed  undecided  kam µs/c  svc µs/c  all µs/c    svc50    svc99    wait50    wait99  step',
+      'mode       rate   calls  failed  undecided  kam µs/c  svc µs/c  all µs/c    svc50    svc99    wait50    wait99  kmax%  step',
     );
     const steps: Step[] = [];
     for (const rate of RATES) {
@@ -269,6 +304,7 @@ async function main(): Promise<void> {
       if (!modes.some((m) => m.going)) break;
     }
     const [native, sidecar] = modes as [Mode, Mode];
+    const g1000 = steps.find((s) => s.mode === 'glue' && s.rate === 1000);
     const at = (mode: string, rate: number) =>
       steps.find((s) => s.mode === mode && s.rate === rate);
     const n1000 = at('native', 1000);
@@ -290,6 +326,13 @@ async function main(): Promise<void> {
         `(Kamailio ${fmt(s1000?.kamailioUsPerCall ?? NaN)} + service ${fmt(s1000?.serviceUsPerCall ?? NaN)}) → ` +
         `${fmt(total(s1000) / total(n1000), 2)}×`,
     );
+    if (g1000 !== undefined) {
+      console.log(
+        `  where it goes at 1000 calls/s: Kamailio + janssonrpcc + transport with a constant decision ` +
+          `(glue) ${fmt(total(g1000))} µs per call (${fmt(total(g1000) / total(n1000), 2)}× native); ` +
+          `the engine and the store add ${fmt(total(s1000) - total(g1000))} µs`,
+      );
+    }
     console.log(
       `  added INVITE latency at 1000 calls/s (Kamailio's wait histogram): p50 ${fmt(s1000?.waitP50Ms ?? null, 2)} ms, ` +
         `p99 ${fmt(s1000?.waitP99Ms ?? null, 2)} ms; inside the service p50 ${fmt(s1000?.serviceP50Ms ?? null, 2)} ms, ` +

@@ -48,6 +48,21 @@ const message = (
     '',
   ].join('\r\n');
 
+/** A store whose every operation fails as an unreachable Redis would. */
+function brokenStore(): ContextStore {
+  const down = async () => {
+    throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
+  };
+  return {
+    get: down,
+    merge: down,
+    end: down,
+    membersOf: down,
+    addMembers: down,
+    removeMembers: down,
+  };
+}
+
 let dir: string;
 const started: RunningService[] = [];
 
@@ -193,17 +208,7 @@ describe('call context in the service', () => {
   });
 
   it('a failing store is counted and never fails the call', async () => {
-    const down = async () => {
-      throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
-    };
-    const broken: ContextStore = {
-      get: down,
-      merge: down,
-      end: down,
-      membersOf: down,
-      addMembers: down,
-      removeMembers: down,
-    };
+    const broken = brokenStore();
     const service = await start(broken);
     const first = await evaluate(service, message('ctx-6'));
     expect(first.result?.['code']).toBe(0);
@@ -226,17 +231,7 @@ describe('call context in the service', () => {
       level: 'debug',
       destination: { write: (l: string) => raw.push(l) },
     });
-    const down = async () => {
-      throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
-    };
-    const broken: ContextStore = {
-      get: down,
-      merge: down,
-      end: down,
-      membersOf: down,
-      addMembers: down,
-      removeMembers: down,
-    };
+    const broken = brokenStore();
     const service = await start(broken, logger);
     await evaluate(service, message('log-1', { extra: ['X-CustomerId: 4242424242'] }));
     await evaluate(service, message('log-1', { toTag: true }), { in_dialog: true });

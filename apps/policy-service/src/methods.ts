@@ -126,6 +126,15 @@ export function createMethods(deps: MethodDeps): jayson.Server {
       );
       return null;
     };
+  /** A failed store operation, counted and logged, as the JSON-RPC error a tool gets back. */
+  const storeAnswer = (operation: string, callId: string, e: unknown) => {
+    storeFailed(operation, callId)(e);
+    return {
+      code: -32002,
+      message: `the store failed: ${(e as Error).message}`,
+      data: { code: (e as { code?: string }).code ?? 'STORE_UNAVAILABLE' },
+    };
+  };
   const timed =
     (method: string, run: (params: unknown, cb: Callback) => void) =>
     (params: unknown, cb: Callback) => {
@@ -217,14 +226,7 @@ export function createMethods(deps: MethodDeps): jayson.Server {
                 data: { code: 'CONTEXT_NOT_FOUND' },
               })
             : cb(null, { call_id: callId, ...context }),
-        (e: unknown) => {
-          storeFailed('get', callId)(e);
-          cb({
-            code: -32002,
-            message: `the store failed: ${(e as Error).message}`,
-            data: { code: (e as { code?: string }).code ?? 'STORE_UNAVAILABLE' },
-          });
-        },
+        (e: unknown) => cb(storeAnswer('get', callId, e)),
       );
     }),
     'context.end': timed('context.end', (params, cb) => {
@@ -232,14 +234,7 @@ export function createMethods(deps: MethodDeps): jayson.Server {
       if (callId === null) return cb(badParams('call_id must be the Call-ID'));
       void store.end(callId, graceSeconds).then(
         () => cb(null, { call_id: callId, grace_seconds: graceSeconds }),
-        (e: unknown) => {
-          storeFailed('end', callId)(e);
-          cb({
-            code: -32002,
-            message: `the store failed: ${(e as Error).message}`,
-            data: { code: (e as { code?: string }).code ?? 'STORE_UNAVAILABLE' },
-          });
-        },
+        (e: unknown) => cb(storeAnswer('end', callId, e)),
       );
     }),
     'policy.check': timed('policy.check', (params, cb) => {

@@ -235,6 +235,7 @@ describe('defines', () => {
       ],
     ],
     [['SIPCTX_ALLOW_SOURCES="10.0.0.0/8,127.0.0.1/32"']],
+    [['SIPCTX_BENCH_NATIVE']],
     [['WITH_AUTH', 'SIPCTX_AUTH_USER="u"', 'SIPCTX_AUTH_PASSWORD="p"']],
     [
       [
