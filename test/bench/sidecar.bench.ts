@@ -34,6 +34,7 @@ import {
 } from '../support/stack.ts';
 import { freePort, until } from '../support/wait.ts';
 
+const GRACE = process.env['BENCH_CONTEXT_GRACE_SECONDS'];
 const RATES = (process.env['BENCH_RATES'] ?? '250,500,1000,1500,2000,2500,3000,3500')
   .split(',')
   .map(Number);
@@ -173,6 +174,7 @@ async function start(name: Mode['name']): Promise<Mode> {
       ? await startPolicyService(ports, join(ROOT, 'test/bench/policy.yaml'), {
           SIPCTX_LOG_LEVEL: 'warn',
           SIPCTX_WATCH_POLICY: 'false',
+          ...(GRACE === undefined ? {} : { SIPCTX_CONTEXT_GRACE_SECONDS: GRACE }),
         })
       : name === 'glue'
         ? await startGlue(ports)
@@ -293,7 +295,14 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       for (const mode of modes) {
         if (!mode.going) continue;
-        const s = await step(mode, rate);
+        let s = await step(mode, rate);
+        if (!s.clean) {
+          // One failed call in thousands happens now and then on two shared cores: a step that
+          // fails is run once more, and the mode leaves the ladder when it fails twice.
+          console.log(`${row(s)}  (once more)`);
+          await new Promise((r) => setTimeout(r, 2000));
+          s = await step(mode, rate);
+        }
         steps.push(s);
         console.log(row(s));
         if (s.clean) mode.best = rate;

@@ -1,5 +1,6 @@
 export {
   createMetrics,
+  incLabelled,
   LATENCY_BUCKETS,
   METRIC_PREFIX,
   recordDecision,

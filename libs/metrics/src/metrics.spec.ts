@@ -1,6 +1,6 @@
 import { evaluateMessage, loadPolicy, type CompiledPolicy } from '@sipctx/policy';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, recordDecision, recordEvaluationError } from './metrics.ts';
+import { createMetrics, incLabelled, recordDecision, recordEvaluationError } from './metrics.ts';
 
 const POLICY = `
 version: 1
@@ -119,5 +119,31 @@ describe('bounded labels', () => {
       'other',
     ]);
     expect(m.bounded('trunk', 'c')).toBe('c');
+  });
+});
+
+describe('incLabelled', () => {
+  it('counts by labels like inc(labels), keeping each labelled child apart', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    for (let i = 0; i < 3; i++)
+      incLabelled(m.rpcRequests, { method: 'policy.evaluate', outcome: 'ok' });
+    incLabelled(m.rpcRequests, { method: 'policy.evaluate', outcome: 'error' });
+    // The same values under other keys are another series, never mixed up by the cache key.
+    incLabelled(m.rpcRequests, { method: 'ok', outcome: 'policy.evaluate' });
+    m.rpcRequests.inc({ method: 'policy.evaluate', outcome: 'ok' });
+    const text = await m.registry.metrics();
+    expect(text).toContain('sipctx_rpc_requests_total{method="policy.evaluate",outcome="ok"} 4');
+    expect(text).toContain('sipctx_rpc_requests_total{method="policy.evaluate",outcome="error"} 1');
+    expect(text).toContain('sipctx_rpc_requests_total{method="ok",outcome="policy.evaluate"} 1');
+  });
+
+  it('keeps caches per registry: two metric sets do not share children', async () => {
+    const a = createMetrics({ defaultMetrics: false });
+    const b = createMetrics({ defaultMetrics: false });
+    incLabelled(a.evaluations, { action: 'relay' });
+    incLabelled(b.evaluations, { action: 'relay' });
+    incLabelled(b.evaluations, { action: 'relay' });
+    expect(await a.registry.metrics()).toContain('sipctx_evaluations_total{action="relay"} 1');
+    expect(await b.registry.metrics()).toContain('sipctx_evaluations_total{action="relay"} 2');
   });
 });

@@ -129,16 +129,42 @@ export function createMetrics(options: MetricsOptions = {}): SipctxMetrics {
   };
 }
 
+interface Incrementable {
+  inc(value?: number): void;
+}
+
+const children = new WeakMap<object, Map<string, Incrementable>>();
+
+/**
+ * `counter.inc(labels)` hashes its labels on every call (sorting their keys); on the hot path the
+ * labelled child is looked up once by a plain key and kept. Counters are never reset, so a kept
+ * child stays the one the registry reports.
+ */
+export function incLabelled<T extends string>(
+  counter: Counter<T>,
+  labels: Partial<Record<T, string>>,
+): void {
+  let byKey = children.get(counter);
+  if (byKey === undefined) children.set(counter, (byKey = new Map()));
+  let key = '';
+  for (const k in labels) key += `${k}=${labels[k] ?? ''}\u0000`;
+  let child = byKey.get(key);
+  if (child === undefined) byKey.set(key, (child = counter.labels(labels)));
+  child.inc();
+}
+
 /** Counts what one decision did: its action, edits, budget drops and trust strips. */
 export function recordDecision(m: SipctxMetrics, decision: Decision, seconds: number): void {
-  m.evaluations.inc({ action: decision.action });
+  incLabelled(m.evaluations, { action: decision.action });
   m.evaluationDuration.observe(seconds);
   const trunk = m.bounded('trunk', decision.context.trunk ?? 'unknown');
   for (const e of decision.edits) {
-    m.headerEdits.inc({ op: e.op, rule: m.bounded('rule', e.rule) });
-    if (e.rule === 'trust' && (e.op === 'strip' || e.op === 'rename')) m.trustStrips.inc({ trunk });
+    incLabelled(m.headerEdits, { op: e.op, rule: m.bounded('rule', e.rule) });
+    if (e.rule === 'trust' && (e.op === 'strip' || e.op === 'rename')) {
+      incLabelled(m.trustStrips, { trunk });
+    }
   }
-  for (const d of decision.dropped) m.budgetDrops.inc({ budget: d.budget });
+  for (const d of decision.dropped) incLabelled(m.budgetDrops, { budget: d.budget });
 }
 
 /** Counts a request the engine refused. */

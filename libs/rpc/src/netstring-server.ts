@@ -86,6 +86,11 @@ function serveConnection(
   }
   socket.on('error', (e) => drop('RPC_SOCKET_ERROR', e.message));
   socket.on('data', (chunk: Buffer) => {
+    // Answers finished in this turn (a chunk often carries several requests) go out in one write.
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      setImmediate(() => socket.uncork());
+    }
     const r = decoder.push(chunk);
     queue.push(...r.frames);
     if (queue.length > 0 && inFlight + queue.length > o.maxInFlight) socket.pause();
