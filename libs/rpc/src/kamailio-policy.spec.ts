@@ -224,32 +224,25 @@ describe('the admin listener', () => {
 describe('defines', () => {
   const cfgPath = new URL('../../../kamailio/kamailio.cfg', import.meta.url);
 
-  it.each([
-    [[]],
-    [['WITH_FAIL_CLOSED']],
-    [['SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"']],
+  // Every combination of the optional features (2^6 = 64), each with the values it needs.
+  const features: readonly (readonly string[])[] = [
+    ['WITH_FAIL_CLOSED'],
+    ['SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"'],
+    ['SIPCTX_ALLOW_SOURCES="10.0.0.0/8,127.0.0.1/32"'],
     [
-      [
-        'WITH_FAIL_CLOSED',
-        'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
-      ],
+      'WITH_AUTH',
+      'SIPCTX_AUTH_REALM="carrier.example"',
+      'SIPCTX_AUTH_USER="u"',
+      'SIPCTX_AUTH_PASSWORD="p"',
     ],
-    [['SIPCTX_ALLOW_SOURCES="10.0.0.0/8,127.0.0.1/32"']],
-    [['SIPCTX_BENCH_NATIVE']],
-    [['WITH_AUTH', 'SIPCTX_AUTH_USER="u"', 'SIPCTX_AUTH_PASSWORD="p"']],
-    [
-      [
-        'WITH_FAIL_CLOSED',
-        'SIPCTX_POLICY_CAP_MS=500',
-        'SIPCTX_ALLOW_SOURCES="10.0.0.0/8"',
-        'WITH_AUTH',
-        'SIPCTX_AUTH_REALM="carrier.example"',
-        'SIPCTX_AUTH_USER="u"',
-        'SIPCTX_AUTH_PASSWORD="p"',
-        'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
-      ],
-    ],
-  ])('kamailio -c accepts %j', (defines: string[]) => {
+    ['SIPCTX_BENCH_NATIVE'],
+    ['SIPCTX_POLICY_CAP_MS=500', 'SIPCTX_RPC_OPTIONS="route=POLICY_RESUME;retry=0;timeout=100"'],
+  ];
+  const combinations = Array.from({ length: 1 << features.length }, (_, mask) => [
+    features.flatMap((f, i) => ((mask >> i) & 1 ? f : [])),
+  ]);
+
+  it.each(combinations)('kamailio -c accepts %j', (defines: string[]) => {
     const r = spawnSync(
       'kamailio',
       ['-c', '-f', cfgPath.pathname, ...defines.flatMap((d) => ['-A', d])],
