@@ -19,6 +19,7 @@ import {
   startSippUas,
   tracedMessages,
   type Proc,
+  type StackPorts,
 } from '../support/stack.ts';
 import { freePort, until } from '../support/wait.ts';
 
@@ -52,11 +53,17 @@ const metric = async (port: number, re: RegExp): Promise<number> => {
   }
 };
 
-async function stack(defines: string[] = [], trace?: string) {
+async function stack(defines: string[] = [], trace?: string, standbyPorts?: StackPorts) {
   const ports = await stackPorts();
   const uasPort = await freePort();
   const service = await startPolicyService(ports, policy);
   procs.push(service);
+  if (standbyPorts !== undefined) {
+    procs.push(await startPolicyService(standbyPorts, policy));
+    defines.push(
+      `SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=${standbyPorts.rpc};priority=20;weight=10"`,
+    );
+  }
   const kamailio = await startKamailioProc(ports, { defines, shmMb: 128 });
   procs.push(kamailio);
   const uas = startSippUas({
@@ -133,5 +140,31 @@ describe('the service killed mid-run', () => {
     // The agent side saw only the five calls from before.
     const received = tracedMessages(readFileSync(trace, 'utf8'));
     expect(received.filter((m) => m.startsWith('INVITE '))).toHaveLength(5);
+  }, 120_000);
+
+  it('with a standby instance, the standby decides once the primary is gone', async () => {
+    const standby = await stackPorts();
+    const s = await stack([], undefined, standby);
+    const run = s.calls(300, 50);
+    await new Promise((r) => setTimeout(r, 2000));
+    await s.service.stop('SIGKILL');
+    const r = await run;
+    expect([r.successful, r.failed], r.output).toEqual([300, 0]);
+    const decided = await metric(
+      s.ports.admin,
+      /kamailio_sipctx_policy_requests_total\{outcome="decided"\} (\d+)/,
+    );
+    const failed = await metric(
+      s.ports.admin,
+      /kamailio_sipctx_policy_requests_total\{outcome="failed"\} (\d+)/,
+    );
+    // Only the requests in flight when the primary died go undecided; the rest find the standby.
+    expect(decided + failed).toBe(300);
+    expect(failed).toBeLessThanOrEqual(10);
+    const byStandby = await metric(
+      standby.http,
+      /sipctx_evaluations_total\{action="relay"\} (\d+)/,
+    );
+    expect(byStandby).toBeGreaterThan(150);
   }, 120_000);
 });
