@@ -27,7 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  # write, not console.log: with FORCE_COLOR set (test runners set it) a logged number is coloured
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
 }
 uas_port=$(free_port)
 uac_port=$(free_port)
