@@ -18,10 +18,11 @@ ensure_npm_packages() {
   fi
 }
 
-# Debian packages the tests and the product run for real: Kamailio 5.6 with its JSON modules and sipp
+# Debian packages the tests and the product run for real: Kamailio 5.6 with its JSON modules, sipp
+# and redis-server (the Redis store's tests start their own on free loopback ports)
 # (jsonrpcs, xhttp and kex are in `kamailio`; jansson and janssonrpcc in `kamailio-extra-modules`).
 # Installs the missing ones with apt-get when run as root; otherwise says what to run.
-DEBIAN_PACKAGES=(kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules sip-tester)
+DEBIAN_PACKAGES=(kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules sip-tester redis-server)
 
 ensure_debian_packages() {
   local missing=()

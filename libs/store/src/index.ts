@@ -5,4 +5,5 @@ export {
   type MemoryStore,
   type MemoryStoreOptions,
 } from './memory.ts';
+export { createRedisStore, type RedisStore, type RedisStoreOptions } from './redis.ts';
 export type { ContextStore } from '@sipctx/policy';
