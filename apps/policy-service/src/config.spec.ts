@@ -29,6 +29,7 @@ describe('readConfig', () => {
         maxFrameBytes: 1048576,
         logLevel: 'info',
         watchPolicy: true,
+        store: { kind: 'memory' },
         context: { ttlSeconds: 3600, graceSeconds: 30 },
       },
     });
@@ -77,6 +78,7 @@ describe('readConfig with SIPCTX_CONFIG', () => {
         maxFrameBytes: 65536,
         logLevel: 'debug',
         watchPolicy: false,
+        store: { kind: 'memory' },
         context: { ttlSeconds: 600, graceSeconds: 0 },
       },
     });
@@ -132,7 +134,7 @@ describe('readConfig with SIPCTX_CONFIG', () => {
     );
     expect(problemsOf(readConfig({ SIPCTX_CONFIG: path })).map((p) => p.slice(dir.length))).toEqual(
       [
-        '/bad.yaml:6:1: colour: unknown key (expected one of policy, rpc_listen, http_listen, max_frame_bytes, log_level, watch_policy, context)',
+        '/bad.yaml:6:1: colour: unknown key (expected one of policy, rpc_listen, http_listen, max_frame_bytes, log_level, watch_policy, context, redis_url, redis_prefix)',
         '/bad.yaml:10:3: context.tll_seconds: unknown key (expected one of ttl_seconds, grace_seconds)',
         '/bad.yaml:1:1: policy: "" is not a file path',
         '/bad.yaml:2:1: rpc_listen: "nowhere" is not host:port (e.g. 127.0.0.1:8090, [::1]:8090)',
@@ -189,5 +191,41 @@ describe('readConfig with SIPCTX_CONFIG', () => {
   it('reads through the injected reader', () => {
     const r = readConfig({ SIPCTX_CONFIG: '/virtual/c.yaml' }, (p) => `policy: ${p}.policy\n`);
     expect(r.ok && r.config.policyFile).toBe('/virtual/c.yaml.policy');
+  });
+});
+
+describe('readConfig: the store', () => {
+  it('is Redis when a URL is given, from the environment or the file, with a prefix', () => {
+    const r = readConfig({
+      SIPCTX_POLICY: '/p.yaml',
+      SIPCTX_REDIS_URL: 'redis://10.0.0.5:6380/2',
+    });
+    expect(r.ok && r.config.store).toEqual({
+      kind: 'redis',
+      url: 'redis://10.0.0.5:6380/2',
+      prefix: 'sipctx:',
+    });
+    const path = file(
+      'redis.yaml',
+      'policy: p.yaml\nredis_url: rediss://cache:6379\nredis_prefix: "a:"\n',
+    );
+    const f = readConfig({ SIPCTX_CONFIG: path });
+    expect(f.ok && f.config.store).toEqual({
+      kind: 'redis',
+      url: 'rediss://cache:6379',
+      prefix: 'a:',
+    });
+  });
+
+  it('lists a URL that is not redis:// and a prefix that is not printable', () => {
+    const r = readConfig({
+      SIPCTX_POLICY: '/p.yaml',
+      SIPCTX_REDIS_URL: 'http://cache',
+      SIPCTX_REDIS_PREFIX: 'a b',
+    });
+    expect(r.ok === false && r.problems).toEqual([
+      'SIPCTX_REDIS_URL: "http://cache" is not a redis:// or rediss:// URL (redis://127.0.0.1:6379/0)',
+      'SIPCTX_REDIS_PREFIX: "a b" is not a key prefix of 1 to 64 printable characters',
+    ]);
   });
 });

@@ -28,7 +28,13 @@ export interface ServiceConfig {
   readonly watchPolicy: boolean;
   /** Call context in the store: its TTL, and how long it stays readable after BYE/CANCEL. */
   readonly context: { readonly ttlSeconds: number; readonly graceSeconds: number };
+  /** Where call contexts live: this process's memory, or a Redis several instances share. */
+  readonly store?: StoreConfig;
 }
+
+export type StoreConfig =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'redis'; readonly url: string; readonly prefix: string };
 
 export const CONFIG_ENV = {
   configFile: 'SIPCTX_CONFIG',
@@ -40,6 +46,8 @@ export const CONFIG_ENV = {
   watchPolicy: 'SIPCTX_WATCH_POLICY',
   ttlSeconds: 'SIPCTX_CONTEXT_TTL_SECONDS',
   graceSeconds: 'SIPCTX_CONTEXT_GRACE_SECONDS',
+  redisUrl: 'SIPCTX_REDIS_URL',
+  redisPrefix: 'SIPCTX_REDIS_PREFIX',
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,6 +71,8 @@ const FILE_KEYS = [
   'log_level',
   'watch_policy',
   'context',
+  'redis_url',
+  'redis_prefix',
 ];
 const CONTEXT_KEYS = ['ttl_seconds', 'grace_seconds'];
 
@@ -183,6 +193,16 @@ const logLevel: Check<string> = (value) =>
     ? { ok: true, value }
     : { ok: false, expected: `a log level (${LOG_LEVELS.join(', ')})` };
 
+const redisUrl: Check<string> = (value) =>
+  typeof value === 'string' && /^rediss?:\/\/[^\s]+$/.test(value)
+    ? { ok: true, value }
+    : { ok: false, expected: 'a redis:// or rediss:// URL (redis://127.0.0.1:6379/0)' };
+
+const keyPrefix: Check<string> = (value) =>
+  typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value)
+    ? { ok: true, value }
+    : { ok: false, expected: 'a key prefix of 1 to 64 printable characters' };
+
 const path: Check<string> = (value) =>
   typeof value === 'string' && value !== ''
     ? { ok: true, value }
@@ -234,5 +254,8 @@ export function readConfig(
       ),
     },
   };
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+  const url = get(CONFIG_ENV.redisUrl, 'redis_url', '', redisUrl);
+  const prefix = get(CONFIG_ENV.redisPrefix, 'redis_prefix', 'sipctx:', keyPrefix);
+  const store: StoreConfig = url === '' ? { kind: 'memory' } : { kind: 'redis', url, prefix };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { ...config, store } };
 }

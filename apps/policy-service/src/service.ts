@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createMetrics, type SipctxMetrics } from '@sipctx/metrics';
 import { loadPolicy, type CompiledPolicy, type PolicyIssue } from '@sipctx/policy';
 import { createNetstringRpcServer } from '@sipctx/rpc';
-import { createMemoryStore } from '@sipctx/store';
+import { createMemoryStore, createRedisStore } from '@sipctx/store';
 import type { ContextStore } from '@sipctx/policy';
 import type { ServiceConfig } from './config.ts';
 import { createHttpServer } from './http.ts';
@@ -46,6 +46,30 @@ async function readPolicy(file: string, env: Readonly<Record<string, string | un
     : { ok: false as const, message: r.error.message, issues: r.error.issues ?? [] };
 }
 
+/**
+ * The store in `config`: this process's memory, or Redis. A Redis that does not answer within
+ * 2 s does not stop the start: the service runs degraded (contexts not kept, counted in
+ * `sipctx_store_errors_total`) and picks Redis up when it answers.
+ */
+async function openStore(
+  config: ServiceConfig,
+  given: ContextStore | undefined,
+  logger: Logger | undefined,
+): Promise<{ store: ContextStore; closeStore: () => Promise<void> }> {
+  if (given !== undefined) return { store: given, closeStore: async () => undefined };
+  if (config.store?.kind === 'redis') {
+    const redis = createRedisStore({ url: config.store.url, prefix: config.store.prefix });
+    const up = await redis.ready(2000);
+    logger?.[up ? 'info' : 'warn'](
+      { event: 'store', kind: 'redis', prefix: config.store.prefix, connected: up },
+      'store',
+    );
+    return { store: redis, closeStore: () => redis.close() };
+  }
+  const memory = createMemoryStore();
+  return { store: memory, closeStore: async () => memory.close() };
+}
+
 function listen(server: Server | HttpServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -74,8 +98,7 @@ export async function startService(
   const holder: { current: CompiledPolicy } = { current: first.policy };
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   metrics.policyInfo.set({ name: metrics.bounded('policy', holder.current.doc.name) }, 1);
-  const memory = options.store === undefined ? createMemoryStore() : null;
-  const store = options.store ?? (memory as ContextStore);
+  const { store, closeStore } = await openStore(config, options.store, options.logger);
   const methods = createMethods({
     policy: holder,
     metrics,
@@ -121,7 +144,7 @@ export async function startService(
       for (const s of sockets) s.end();
       http.closeIdleConnections();
       await Promise.all([rpcClosed, httpClosed]);
-      memory?.close();
+      await closeStore();
     },
   };
 }

@@ -18,6 +18,8 @@ import { checkKey } from './memory.ts';
 export interface RedisStoreOptions {
   /** An ioredis client to use (its options are the caller's), or connection options. */
   readonly client?: Redis;
+  /** `redis://[user:password@]host:port/db` (or `rediss://` for TLS). */
+  readonly url?: string;
   readonly connection?: RedisOptions;
   /** Every key starts with it (default `sipctx:`). */
   readonly prefix?: string;
@@ -135,17 +137,18 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   const prefix = options.prefix ?? 'sipctx:';
   const maxDropped = options.maxDropped ?? 256;
   const now = options.now ?? Date.now;
+  const defaults: RedisOptions = {
+    host: '127.0.0.1',
+    port: 6379,
+    // Fail at once while disconnected; ioredis reconnects by itself.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 200,
+    ...options.connection,
+  };
   const client =
     options.client ??
-    new Redis({
-      host: '127.0.0.1',
-      port: 6379,
-      // Fail at once while disconnected; ioredis reconnects by itself.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: options.commandTimeoutMs ?? 200,
-      ...options.connection,
-    });
+    (options.url === undefined ? new Redis(defaults) : new Redis(options.url, defaults));
   // An unhandled 'error' event would crash the process; failures reach callers as StoreError.
   client.on('error', () => undefined);
   // EVALSHA with a fallback to EVAL: the scripts are sent once per connection, not per call.

@@ -1,0 +1,3 @@
+// For other projects' tests: a real redis-server on a free loopback port, and the store contract.
+export { redisInstalled, startRedis, type RunningRedis } from './redis-server.ts';
+export { contextStoreContract, type StoreHarness } from './contract.ts';
