@@ -1,5 +1,5 @@
 import type { ContextStore, DroppedItem, StoredContext } from '@sipctx/policy';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { StoreError } from './errors.ts';
 import { checkKey } from './memory.ts';
 
@@ -8,7 +8,8 @@ import { checkKey } from './memory.ts';
  * contract as the memory store (testing/contract.ts). Every operation is one round trip: `merge`
  * and `end` are Lua scripts, so a read-modify-write never happens from Node. A context is one JSON
  * string under `<prefix>ctx:<Call-ID>` with a millisecond TTL; sets are Redis sets under
- * `<prefix>set:<name>`.
+ * `<prefix>set:<name>`. Every operation touches one key, so a Redis Cluster routes each by its
+ * slot (`cluster` option, or a `Cluster` client of the caller's).
  *
  * The service must keep answering when Redis is down: commands fail at once instead of queueing
  * (`enableOfflineQueue: false`), time out after `commandTimeoutMs`, and come back by themselves
@@ -17,7 +18,9 @@ import { checkKey } from './memory.ts';
 
 export interface RedisStoreOptions {
   /** An ioredis client to use (its options are the caller's), or connection options. */
-  readonly client?: Redis;
+  readonly client?: Redis | Cluster;
+  /** A Redis Cluster: its seed nodes (the client finds the rest and routes by key slot). */
+  readonly cluster?: readonly { readonly host: string; readonly port: number }[];
   /** `redis://[user:password@]host:port/db` (or `rediss://` for TLS). */
   readonly url?: string;
   readonly connection?: RedisOptions;
@@ -30,7 +33,7 @@ export interface RedisStoreOptions {
 }
 
 export interface RedisStore extends ContextStore {
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
   /**
    * Whether the first connection is up within `timeoutMs`. Commands fail until it is (nothing is
    * queued); a service starts anyway and runs degraded until Redis answers.
@@ -148,7 +151,18 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   };
   const client =
     options.client ??
-    (options.url === undefined ? new Redis(defaults) : new Redis(options.url, defaults));
+    (options.cluster !== undefined
+      ? new Cluster([...options.cluster], {
+          enableOfflineQueue: false,
+          redisOptions: {
+            maxRetriesPerRequest: 1,
+            commandTimeout: options.commandTimeoutMs ?? 200,
+            ...options.connection,
+          },
+        })
+      : options.url === undefined
+        ? new Redis(defaults)
+        : new Redis(options.url, defaults));
   // An unhandled 'error' event would crash the process; failures reach callers as StoreError.
   client.on('error', () => undefined);
   // EVALSHA with a fallback to EVAL: the scripts are sent once per connection, not per call.

@@ -75,3 +75,118 @@ export async function startRedis(): Promise<RunningRedis> {
     },
   };
 }
+
+export interface RunningRedisCluster {
+  /** The masters' ports (each with its bus on port + 10000). */
+  readonly ports: readonly number[];
+  stop(): Promise<void>;
+}
+
+/** A port free for the server and for its cluster bus (port + 10000), both on loopback. */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    if (taken.has(port)) continue;
+    if ((await free(port)) && (await free(port + 10000))) return port;
+  }
+  throw new Error('no free port pair for a cluster node');
+}
+
+/** A Redis Cluster of `masters` nodes (no replicas), slots assigned, state ok. */
+export async function startRedisCluster(dir: string, masters = 3): Promise<RunningRedisCluster> {
+  if (!redisInstalled()) throw new Error('redis-server is not installed: run `npm test`');
+  const taken = new Set<number>();
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const killer = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(killer);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await freeClusterPort(taken);
+      taken.add(port);
+      ports.push(port);
+      const c = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+        ],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      children.push(c);
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(
+          () => reject(new Error(`cluster node did not start:\n${out}`)),
+          10_000,
+        );
+        c.stdout?.on('data', (d: Buffer) => {
+          out += d.toString('utf8');
+          if (out.includes('Ready to accept connections')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    }
+    const create = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (create.status !== 0)
+      throw new Error(`redis-cli --cluster create:\n${create.stdout}${create.stderr}`);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const info = spawnSync('redis-cli', ['-p', String(ports[0]), 'cluster', 'info'], {
+        encoding: 'utf8',
+      });
+      if (info.stdout.includes('cluster_state:ok')) break;
+      if (Date.now() > deadline) throw new Error(`the cluster did not come up:\n${info.stdout}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { ports, stop };
+}
