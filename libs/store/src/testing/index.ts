@@ -3,7 +3,9 @@ export {
   redisInstalled,
   startRedis,
   startRedisCluster,
+  startSentinel,
   type RunningRedis,
   type RunningRedisCluster,
+  type RunningSentinel,
 } from './redis-server.ts';
 export { contextStoreContract, type StoreHarness } from './contract.ts';

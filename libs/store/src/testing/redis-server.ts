@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /**
  * A real redis-server for a test, on a free loopback port, without persistence, started and
@@ -189,4 +191,52 @@ export async function startRedisCluster(dir: string, masters = 3): Promise<Runni
     throw e;
   }
   return { ports, stop };
+}
+
+export interface RunningSentinel {
+  /** The sentinel's port; the master it watches is named `sipctx`. */
+  readonly port: number;
+  readonly masterName: string;
+  stop(): Promise<void>;
+}
+
+/** A Sentinel watching `master` (a running redis-server) under the name `sipctx`. */
+export async function startSentinel(dir: string, master: RunningRedis): Promise<RunningSentinel> {
+  const port = await freePort();
+  const conf = join(dir, `sentinel-${port}.conf`);
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `sentinel monitor sipctx 127.0.0.1 ${master.port} 1`,
+      'sentinel down-after-milliseconds sipctx 2000',
+      '',
+    ].join('\n'),
+  );
+  const c = spawn('redis-server', [conf, '--sentinel'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`sentinel did not start:\n${out}`)), 10_000);
+    c.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.includes('+monitor master sipctx')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return {
+    port,
+    masterName: 'sipctx',
+    async stop() {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
