@@ -252,3 +252,26 @@ export function headerValues(message: string, name: string): string[] {
     .filter((l) => l.toLowerCase().startsWith(prefix))
     .map((l) => l.slice(prefix.length).trim());
 }
+
+/** A redis-server on `port` (loopback, no persistence); resolves once it accepts connections. */
+export async function startRedisProc(port: number): Promise<Proc> {
+  const redis = spawnProc('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+  const up = await until(
+    () => redis.output().includes('Ready to accept connections') || redis.child.exitCode !== null,
+    10_000,
+  );
+  if (!up || redis.child.exitCode !== null) {
+    await redis.stop();
+    throw new Error(`redis-server did not start:\n${redis.output()}`);
+  }
+  return redis;
+}

@@ -1,0 +1,109 @@
+/**
+ * Two service instances sharing call contexts in Redis, behind one Kamailio (the second as the
+ * janssonrpcc standby). sipp places whole dialogs (INVITE, re-INVITE, REFER, BYE) while the
+ * primary is killed: no call fails, and every re-INVITE the standby decides finds the context the
+ * primary stored on the INVITE (X-Tier: gold, never "none").
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  headerValues,
+  ROOT,
+  runSippUac,
+  stackPorts,
+  startKamailioProc,
+  startPolicyService,
+  startRedisProc,
+  startSippUas,
+  tracedMessages,
+  type Proc,
+} from '../support/stack.ts';
+import { freePort } from '../support/wait.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sipctx-shared-'));
+const procs: Proc[] = [];
+
+afterAll(async () => {
+  for (const p of procs.reverse()) await p.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const POLICY = `
+version: 1
+name: shared-context
+match: all
+trunks: [{ name: lab, cidrs: [127.0.0.0/8], trusted: true }]
+rules:
+  - name: remember
+    when: { method: INVITE, in_dialog: false }
+    then: { state: { tier: gold } }
+  - name: recall
+    when: { method: INVITE, in_dialog: true }
+    then: { headers: [{ op: add, name: X-Tier, value: '{{ state.tier ?? "none" }}' }] }
+`;
+
+describe('two instances sharing Redis, the primary killed mid-run', () => {
+  it('loses no call and no context', async () => {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, POLICY);
+    const redisPort = await freePort();
+    procs.push(await startRedisProc(redisPort));
+    const env = { SIPCTX_REDIS_URL: `redis://127.0.0.1:${redisPort}/0` };
+    const primary = await stackPorts();
+    const standby = await stackPorts();
+    const first = await startPolicyService(primary, policy, env);
+    procs.push(first);
+    procs.push(await startPolicyService(standby, policy, env));
+    const kamailio = await startKamailioProc(primary, {
+      defines: [
+        `SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=${standby.rpc};priority=20;weight=10"`,
+      ],
+      shmMb: 128,
+    });
+    procs.push(kamailio);
+    const uasPort = await freePort();
+    const trace = join(dir, 'uas.log');
+    procs.push(
+      startSippUas({
+        scenario: join(ROOT, 'test/kamailio/sipp/uas-dialog.xml'),
+        port: uasPort,
+        trace,
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    // 100 dialogs at 20 calls/s: 5 s of traffic; the primary dies 2.5 s in.
+    const run = runSippUac({
+      scenario: join(ROOT, 'test/kamailio/sipp/uac-dialog.xml'),
+      target: `127.0.0.1:${uasPort}`,
+      proxy: `127.0.0.1:${primary.sip}`,
+      calls: 100,
+      rate: 20,
+      keys: { caller: '+15551234567', customer: 'c-1', notes: 'n' },
+      timeoutS: 40,
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    await first.stop('SIGKILL');
+    const r = await run;
+    expect([r.successful, r.failed], r.output).toEqual([100, 0]);
+
+    const reinvites = tracedMessages(readFileSync(trace, 'utf8')).filter(
+      (m) => m.startsWith('INVITE ') && /\nCSeq: 2 INVITE\n/.test(m),
+    );
+    expect(reinvites).toHaveLength(100);
+    const tiers = reinvites.map((m) => headerValues(m, 'X-Tier')[0] ?? 'undecided');
+    // Never "none": whichever instance decided, the context was there.
+    expect(tiers.filter((t) => t === 'none')).toEqual([]);
+    // Only the requests in flight when the primary died may go undecided (relayed as they were).
+    expect(tiers.filter((t) => t === 'undecided').length).toBeLessThanOrEqual(5);
+    expect(tiers.filter((t) => t === 'gold').length).toBeGreaterThanOrEqual(95);
+    // The standby decided re-INVITEs of calls the primary had answered.
+    const standbyMetrics = await (await fetch(`http://127.0.0.1:${standby.http}/metrics`)).text();
+    const byStandby = Number(
+      /sipctx_header_edits_total\{op="add",rule="recall"\} (\d+)/.exec(standbyMetrics)?.[1] ?? 0,
+    );
+    expect(byStandby).toBeGreaterThan(20);
+  }, 120_000);
+});
