@@ -134,7 +134,7 @@ describe('readConfig with SIPCTX_CONFIG', () => {
     );
     expect(problemsOf(readConfig({ SIPCTX_CONFIG: path })).map((p) => p.slice(dir.length))).toEqual(
       [
-        '/bad.yaml:6:1: colour: unknown key (expected one of policy, rpc_listen, http_listen, max_frame_bytes, log_level, watch_policy, context, redis_url, redis_prefix)',
+        '/bad.yaml:6:1: colour: unknown key (expected one of policy, rpc_listen, http_listen, max_frame_bytes, log_level, watch_policy, context, redis_url, redis_sentinels, redis_master, redis_cluster, redis_prefix)',
         '/bad.yaml:10:3: context.tll_seconds: unknown key (expected one of ttl_seconds, grace_seconds)',
         '/bad.yaml:1:1: policy: "" is not a file path',
         '/bad.yaml:2:1: rpc_listen: "nowhere" is not host:port (e.g. 127.0.0.1:8090, [::1]:8090)',
@@ -226,6 +226,49 @@ describe('readConfig: the store', () => {
     expect(r.ok === false && r.problems).toEqual([
       'SIPCTX_REDIS_URL: "http://cache" is not a redis:// or rediss:// URL (redis://127.0.0.1:6379/0)',
       'SIPCTX_REDIS_PREFIX: "a b" is not a key prefix of 1 to 64 printable characters',
+    ]);
+  });
+});
+
+describe('readConfig: Redis through Sentinel or Cluster', () => {
+  it('reads sentinels with their master, and cluster nodes, from the environment or the file', () => {
+    const s = readConfig({
+      SIPCTX_POLICY: '/p.yaml',
+      SIPCTX_REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26379',
+      SIPCTX_REDIS_MASTER: 'sipctx',
+    });
+    expect(s.ok && s.config.store).toEqual({
+      kind: 'redis-sentinel',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+      master: 'sipctx',
+      prefix: 'sipctx:',
+    });
+    const path = file('cluster.yaml', 'policy: p.yaml\nredis_cluster: [ "a:7000", "b:7001" ]\n');
+    const c = readConfig({ SIPCTX_CONFIG: path });
+    expect(c.ok && c.config.store).toEqual({
+      kind: 'redis-cluster',
+      nodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
+      prefix: 'sipctx:',
+    });
+  });
+
+  it('lists two ways at once, sentinels without a master, and bad node lists', () => {
+    const r = readConfig({
+      SIPCTX_POLICY: '/p.yaml',
+      SIPCTX_REDIS_URL: 'redis://a:6379',
+      SIPCTX_REDIS_SENTINELS: 'b:26379',
+      SIPCTX_REDIS_CLUSTER: 'nowhere',
+    });
+    expect(r.ok === false && r.problems).toEqual([
+      'SIPCTX_REDIS_CLUSTER: "nowhere" is not a list of host:port (a comma-separated string from the environment)',
+      'SIPCTX_REDIS_URL, SIPCTX_REDIS_SENTINELS, SIPCTX_REDIS_CLUSTER: give one of them',
+      'SIPCTX_REDIS_MASTER: the Sentinel master name is required with sentinels',
     ]);
   });
 });

@@ -34,7 +34,14 @@ export interface ServiceConfig {
 
 export type StoreConfig =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'redis'; readonly url: string; readonly prefix: string };
+  | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
+  | {
+      readonly kind: 'redis-sentinel';
+      readonly sentinels: readonly Listen[];
+      readonly master: string;
+      readonly prefix: string;
+    }
+  | { readonly kind: 'redis-cluster'; readonly nodes: readonly Listen[]; readonly prefix: string };
 
 export const CONFIG_ENV = {
   configFile: 'SIPCTX_CONFIG',
@@ -47,6 +54,9 @@ export const CONFIG_ENV = {
   ttlSeconds: 'SIPCTX_CONTEXT_TTL_SECONDS',
   graceSeconds: 'SIPCTX_CONTEXT_GRACE_SECONDS',
   redisUrl: 'SIPCTX_REDIS_URL',
+  redisSentinels: 'SIPCTX_REDIS_SENTINELS',
+  redisMaster: 'SIPCTX_REDIS_MASTER',
+  redisCluster: 'SIPCTX_REDIS_CLUSTER',
   redisPrefix: 'SIPCTX_REDIS_PREFIX',
 } as const;
 
@@ -72,6 +82,9 @@ const FILE_KEYS = [
   'watch_policy',
   'context',
   'redis_url',
+  'redis_sentinels',
+  'redis_master',
+  'redis_cluster',
   'redis_prefix',
 ];
 const CONTEXT_KEYS = ['ttl_seconds', 'grace_seconds'];
@@ -198,6 +211,37 @@ const redisUrl: Check<string> = (value) =>
     ? { ok: true, value }
     : { ok: false, expected: 'a redis:// or rediss:// URL (redis://127.0.0.1:6379/0)' };
 
+/** `host:port` items: a YAML list, or one comma-separated string (the environment's form). */
+const hostPortList: Check<Listen[]> = (value) => {
+  const items =
+    typeof value === 'string'
+      ? value.split(',').map((v) => v.trim())
+      : Array.isArray(value)
+        ? value
+        : null;
+  const out: Listen[] = [];
+  for (const item of items ?? []) {
+    const r = hostPort(item);
+    if (!r.ok)
+      return {
+        ok: false,
+        expected: 'a list of host:port (a comma-separated string from the environment)',
+      };
+    out.push(r.value);
+  }
+  return out.length > 0
+    ? { ok: true, value: out }
+    : {
+        ok: false,
+        expected: 'a list of host:port (a comma-separated string from the environment)',
+      };
+};
+
+const masterName: Check<string> = (value) =>
+  typeof value === 'string' && /^[\w.-]{1,64}$/.test(value)
+    ? { ok: true, value }
+    : { ok: false, expected: 'a Sentinel master name (letters, digits, . _ -)' };
+
 const keyPrefix: Check<string> = (value) =>
   typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value)
     ? { ok: true, value }
@@ -207,6 +251,30 @@ const path: Check<string> = (value) =>
   typeof value === 'string' && value !== ''
     ? { ok: true, value }
     : { ok: false, expected: 'a file path' };
+
+type Get = <T>(envName: string, fileKey: string, fallback: T, check: Check<T>) => T;
+
+/** The memory store, unless exactly one way to reach Redis is given. */
+function readStore(get: Get, problems: string[]): StoreConfig {
+  const url = get(CONFIG_ENV.redisUrl, 'redis_url', '', redisUrl);
+  const sentinels = get<Listen[]>(CONFIG_ENV.redisSentinels, 'redis_sentinels', [], hostPortList);
+  const cluster = get<Listen[]>(CONFIG_ENV.redisCluster, 'redis_cluster', [], hostPortList);
+  const master = get(CONFIG_ENV.redisMaster, 'redis_master', '', masterName);
+  const prefix = get(CONFIG_ENV.redisPrefix, 'redis_prefix', 'sipctx:', keyPrefix);
+  const given = [url !== '', sentinels.length > 0, cluster.length > 0].filter(Boolean).length;
+  if (given > 1) {
+    problems.push(
+      `${CONFIG_ENV.redisUrl}, ${CONFIG_ENV.redisSentinels}, ${CONFIG_ENV.redisCluster}: give one of them`,
+    );
+  }
+  if (sentinels.length > 0 && master === '') {
+    problems.push(`${CONFIG_ENV.redisMaster}: the Sentinel master name is required with sentinels`);
+  }
+  if (url !== '') return { kind: 'redis', url, prefix };
+  if (sentinels.length > 0) return { kind: 'redis-sentinel', sentinels, master, prefix };
+  if (cluster.length > 0) return { kind: 'redis-cluster', nodes: cluster, prefix };
+  return { kind: 'memory' };
+}
 
 export function readConfig(
   env: Env,
@@ -254,8 +322,6 @@ export function readConfig(
       ),
     },
   };
-  const url = get(CONFIG_ENV.redisUrl, 'redis_url', '', redisUrl);
-  const prefix = get(CONFIG_ENV.redisPrefix, 'redis_prefix', 'sipctx:', keyPrefix);
-  const store: StoreConfig = url === '' ? { kind: 'memory' } : { kind: 'redis', url, prefix };
+  const store = readStore(get, problems);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { ...config, store } };
 }

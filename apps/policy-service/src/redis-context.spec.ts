@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, type RunningRedis } from '@sipctx/store/testing';
+import {
+  startRedis,
+  startRedisCluster,
+  startSentinel,
+  type RunningRedis,
+} from '@sipctx/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
 import { startService, type RunningService } from './service.ts';
@@ -43,13 +48,15 @@ let dir: string;
 let redis: RunningRedis;
 const services: RunningService[] = [];
 
-async function start(): Promise<RunningService> {
+async function start(
+  store: Record<string, string> = { SIPCTX_REDIS_URL: `redis://127.0.0.1:${redis.port}/0` },
+): Promise<RunningService> {
   const r = readConfig({
     SIPCTX_POLICY: join(dir, 'policy.yaml'),
     SIPCTX_RPC_LISTEN: '127.0.0.1:0',
     SIPCTX_HTTP_LISTEN: '127.0.0.1:0',
-    SIPCTX_REDIS_URL: `redis://127.0.0.1:${redis.port}/0`,
     SIPCTX_REDIS_PREFIX: 'shared:',
+    ...store,
   });
   if (!r.ok) throw new Error(r.problems.join('\n'));
   const s = await startService(r.config, {}, { defaultMetrics: false });
@@ -107,4 +114,37 @@ describe('two service instances sharing Redis', () => {
     expect(text).toMatch(/sipctx_store_errors_total\{operation="get"\} [1-9]/);
     await redis.start();
   }, 20_000);
+
+  it('through Sentinel and on a Cluster too, from the configuration alone', async () => {
+    const sentinel = await startSentinel(dir, redis);
+    const cluster = await startRedisCluster(dir, 3);
+    try {
+      const viaSentinel = await start({
+        SIPCTX_REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
+        SIPCTX_REDIS_MASTER: sentinel.masterName,
+      });
+      const onCluster = await start({
+        SIPCTX_REDIS_CLUSTER: cluster.ports.map((p) => `127.0.0.1:${p}`).join(','),
+      });
+      for (const [s, callId] of [
+        [viaSentinel, 'via-sentinel'],
+        [onCluster, 'on-cluster'],
+      ] as const) {
+        expect((await evaluate(s, message(callId, false), false)).code).toBe(0);
+        let stored = null;
+        for (let i = 0; i < 50 && stored === null; i++) {
+          stored = await s.store.get(callId);
+          if (stored === null) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(stored?.state).toEqual({ tier: 'gold' });
+      }
+      await viaSentinel.close();
+      await onCluster.close();
+      services.splice(services.indexOf(viaSentinel), 1);
+      services.splice(services.indexOf(onCluster), 1);
+    } finally {
+      await cluster.stop();
+      await sentinel.stop();
+    }
+  }, 60_000);
 });

@@ -57,11 +57,18 @@ async function openStore(
   logger: Logger | undefined,
 ): Promise<{ store: ContextStore; closeStore: () => Promise<void> }> {
   if (given !== undefined) return { store: given, closeStore: async () => undefined };
-  if (config.store?.kind === 'redis') {
-    const redis = createRedisStore({ url: config.store.url, prefix: config.store.prefix });
+  const c = config.store;
+  if (c !== undefined && c.kind !== 'memory') {
+    const redis = createRedisStore(
+      c.kind === 'redis'
+        ? { url: c.url, prefix: c.prefix }
+        : c.kind === 'redis-cluster'
+          ? { cluster: c.nodes, prefix: c.prefix }
+          : { connection: { sentinels: [...c.sentinels], name: c.master }, prefix: c.prefix },
+    );
     const up = await redis.ready(2000);
     logger?.[up ? 'info' : 'warn'](
-      { event: 'store', kind: 'redis', prefix: config.store.prefix, connected: up },
+      { event: 'store', kind: c.kind, prefix: c.prefix, connected: up },
       'store',
     );
     return { store: redis, closeStore: () => redis.close() };
