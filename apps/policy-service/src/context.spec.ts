@@ -103,7 +103,7 @@ async function call(service: RunningService, method: string, params: unknown) {
 const evaluate = (service: RunningService, msg: string, extra: Record<string, unknown> = {}) =>
   call(service, 'policy.evaluate', { msg, src: '127.0.0.1', port: 5070, proto: 'udp', ...extra });
 
-/** The store is written after the answer: wait until it has the call. */
+/** Read the stored context (written before the answer; the loop only bounds the wait). */
 async function stored(service: RunningService, callId: string) {
   for (let i = 0; i < 50; i++) {
     const c = await service.store.get(callId);

@@ -11,8 +11,8 @@ import { badParams, type Callback, type StoreFailed } from './rpc-answers.ts';
 
 /**
  * `policy.evaluate`, what Kamailio asks about each request: the stored context for an in-dialog
- * request, the engine, the flat decision back, then the call's context written (after the answer:
- * Kamailio does not wait for the store), a metric and a log line with the Call-ID.
+ * request, the engine, the call's context written (before the answer, so that no instance takes a
+ * context with it when it dies), the flat decision back, a metric and a log line with the Call-ID.
  */
 
 const PROTOS = new Set(['udp', 'tcp', 'tls', 'ws', 'wss', 'sctp']);
@@ -127,14 +127,18 @@ export function createEvaluate(
       }
       const d = r.value;
       recordDecision(metrics, d, seconds);
-      cb(null, kamailioDecision(d.wire));
       if (logger !== undefined) logEvaluation(logger, { ...line, ...outcomeOf(d, seconds) });
+      const answer = () => cb(null, kamailioDecision(d.wire));
       // A rejected INVITE has no call to remember; an in-dialog request of an unknown call
-      // creates none.
+      // creates none. The context is written before the answer goes: an instance that dies
+      // after answering must not take the call's context with it (another instance decides
+      // the call's next request from the shared store). A store failure still answers.
       const keep = inDialog ? context !== null : d.action === 'relay';
-      if (keep && callId !== null) {
-        store.merge(callId, patchOf(d, !inDialog), ttlSeconds).catch(storeFailed('merge', callId));
-      }
+      if (!keep || callId === null) return answer();
+      store
+        .merge(callId, patchOf(d, !inDialog), ttlSeconds)
+        .catch(storeFailed('merge', callId))
+        .then(answer, answer);
     });
   };
 }

@@ -9,7 +9,7 @@ import { badParams, type Callback, type StoreFailed } from './rpc-answers.ts';
  * The method table, the same for the netstring transport (Kamailio) and HTTP (tools, agents):
  * - `policy.evaluate {msg, src, port, proto, in_dialog?, call_id?}` → the flat decision
  *   kamailio.cfg reads. An in-dialog request is evaluated with the call's stored context; the
- *   decision's context is written back after the answer is sent;
+ *   decision's context is written back before the answer is sent;
  * - `context.get {call_id}` → the stored context (-32001 `CONTEXT_NOT_FOUND` when there is none);
  * - `context.end {call_id}` → BYE/CANCEL: the context stays readable for the grace period;
  * - `policy.check {text}` → `{ok, name?, issues}`, without touching the policy in force;

@@ -94,7 +94,7 @@ describe('two service instances sharing Redis', () => {
     const a = await start();
     const b = await start();
     expect((await evaluate(a, message('shared-1', false), false)).code).toBe(0);
-    // The store is written after the answer: wait until the other instance can read it.
+    // Written before the answer; the loop only bounds the wait for the other instance.
     let seen = false;
     for (let i = 0; i < 50 && !seen; i++) {
       seen = (await b.store.get('shared-1')) !== null;
