@@ -27,6 +27,39 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
+/** A redis-server on `port` (loopback, no persistence, plus `extra`); resolves once it is ready. */
+async function spawnRedis(
+  port: number,
+  extra: readonly string[],
+  cwd?: string,
+): Promise<ChildProcess> {
+  const c = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) },
+  );
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      // Ours to stop: a server that never got ready is not left behind.
+      c.kill('SIGKILL');
+      reject(new Error(`redis-server did not start:\n${out}`));
+    }, 10_000);
+    c.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    c.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited:\n${out}`));
+    });
+  });
+  return c;
+}
+
 export async function startRedis(): Promise<RunningRedis> {
   if (!redisInstalled()) {
     throw new Error(
@@ -36,30 +69,7 @@ export async function startRedis(): Promise<RunningRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    const c = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child = c;
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`redis-server did not start:\n${out}`)),
-        10_000,
-      );
-      c.stdout?.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        if (out.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      c.once('exit', () => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited:\n${out}`));
-      });
-    });
+    child = await spawnRedis(port, []);
   };
   await start();
   return {
@@ -127,41 +137,20 @@ export async function startRedisCluster(dir: string, masters = 3): Promise<Runni
       const port = await freeClusterPort(taken);
       taken.add(port);
       ports.push(port);
-      const c = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          `nodes-${port}.conf`,
-          '--cluster-node-timeout',
-          '2000',
-        ],
-        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      children.push(
+        await spawnRedis(
+          port,
+          [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            '--cluster-node-timeout',
+            '2000',
+          ],
+          dir,
+        ),
       );
-      children.push(c);
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(
-          () => reject(new Error(`cluster node did not start:\n${out}`)),
-          10_000,
-        );
-        c.stdout?.on('data', (d: Buffer) => {
-          out += d.toString('utf8');
-          if (out.includes('Ready to accept connections')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
     }
     const create = spawnSync(
       'redis-cli',
