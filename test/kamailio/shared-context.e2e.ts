@@ -59,6 +59,7 @@ describe('two instances sharing Redis, the primary killed mid-run', () => {
     const kamailio = await startKamailioProc(primary, {
       defines: [
         `SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=${standby.rpc};priority=20;weight=10"`,
+        `SIPCTX_RPC_NOTIFY_STANDBY="conn=notify;addr=127.0.0.1;port=${standby.rpc};priority=20;weight=10"`,
       ],
       shmMb: 128,
     });
@@ -114,5 +115,12 @@ describe('two instances sharing Redis, the primary killed mid-run', () => {
       /sipctx_header_edits_total\{op="add",rule="recall"\} (\d+)/.exec(standbyMetrics)?.[1] ?? 0,
     );
     expect(byStandby).toBeGreaterThan(20);
+    // BYEs after the kill end their contexts through the standby's notify connection.
+    const ended = Number(
+      /sipctx_rpc_requests_total\{method="context.end",outcome="ok"\} (\d+)/.exec(
+        standbyMetrics,
+      )?.[1] ?? 0,
+    );
+    expect(ended).toBeGreaterThan(20);
   }, 120_000);
 });

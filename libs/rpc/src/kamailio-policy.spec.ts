@@ -227,7 +227,10 @@ describe('defines', () => {
   // Every combination of the optional features (2^6 = 64), each with the values it needs.
   const features: readonly (readonly string[])[] = [
     ['WITH_FAIL_CLOSED'],
-    ['SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"'],
+    [
+      'SIPCTX_RPC_STANDBY="conn=policy;addr=127.0.0.1;port=8092;priority=20;weight=10"',
+      'SIPCTX_RPC_NOTIFY_STANDBY="conn=notify;addr=127.0.0.1;port=8092;priority=20;weight=10"',
+    ],
     ['SIPCTX_ALLOW_SOURCES="10.0.0.0/8,127.0.0.1/32"'],
     [
       'WITH_AUTH',
