@@ -106,7 +106,8 @@ describe('a call through Kamailio and the policy service', () => {
       `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
     ]);
     expect(
-      await until(() => kamailio.output().includes('Connected to host'), 20_000),
+      // Both groups, policy and notify, connected to the service.
+      await until(() => kamailio.output().split('Connected to host').length - 1 >= 2, 20_000),
       kamailio.output(),
     ).toBe(true);
 

@@ -144,7 +144,8 @@ export async function startKamailioProc(
   const ready = () =>
     options.connected === false
       ? kamailio.output().includes('init_tcp()') || kamailio.output().includes('Listening on')
-      : kamailio.output().includes('Connected to host');
+      : // Both groups, policy and notify, connected to the service.
+        kamailio.output().split('Connected to host').length - 1 >= 2;
   const up = await until(() => ready() || kamailio.child.exitCode !== null, 20_000);
   if (!up || kamailio.child.exitCode !== null) {
     await kamailio.stop();

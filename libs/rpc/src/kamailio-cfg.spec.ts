@@ -84,7 +84,8 @@ async function lab(defines: string[], answer = true): Promise<Lab> {
     `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${await freePort('udp')}"`,
     ...defines,
   ]);
-  const connected = await waitFor(async () => l.rpcConnections.length > 0, 10_000);
+  // Two connections: the policy group's and the notify group's.
+  const connected = await waitFor(async () => l.rpcConnections.length >= 2, 10_000);
   if (!connected) throw new Error(`janssonrpcc did not connect:\n${l.kamailio.log()}`);
   return l;
 }

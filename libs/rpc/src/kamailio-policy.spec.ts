@@ -127,11 +127,12 @@ beforeAll(async () => {
     `SIPCTX_ADMIN_PORT=${ports.admin}`,
     `SIPCTX_ADMIN_RPC_UDP="udp:127.0.0.1:${ports.adminUdp}"`,
   ]);
-  // Ready once an OPTIONS is answered (relayed to the UAS, which we then ignore).
+  // Ready once a probe INVITE is relayed with a decision: the policy connection is up (one
+  // relayed without it went through fail open, before janssonrpcc connected).
   const ok = await waitFor(async () => {
     uac.send(invite('probe-' + Date.now()), ports.sip, '127.0.0.1');
     await new Promise((r) => setTimeout(r, 300));
-    return received.some((m) => m.includes('Call-ID: probe-'));
+    return received.some((m) => m.includes('Call-ID: probe-') && m.includes('X-Flow: vip'));
   }, 15_000);
   if (!ok) throw new Error(`kamailio did not relay:\n${kamailio.log()}`);
 }, 30_000);
